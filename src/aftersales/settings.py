@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "aftersales.accounts",
     "aftersales.catalog",
+    "aftersales.orders",
     "aftersales.cases",
     "aftersales.notify",
 ]
@@ -189,3 +190,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("AFTERSALES_LOG_LEVEL", "INFO")},
 }
+
+# Outgoing e-mail: files under AFTERSALES_HOME/mail unless an SMTP host is set.
+EMAIL_HOST = env("AFTERSALES_EMAIL_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("AFTERSALES_EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env("AFTERSALES_EMAIL_USER")
+    EMAIL_HOST_PASSWORD = env("AFTERSALES_EMAIL_PASSWORD")
+    EMAIL_USE_TLS = env_bool("AFTERSALES_EMAIL_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = HOME / "mail"
+DEFAULT_FROM_EMAIL = env("AFTERSALES_EMAIL_FROM", "aftersales@localhost")
+
+# The worker's loop: how often it sweeps deadlines and delivers the outbox (seconds).
+SWEEP_INTERVAL = env_int("AFTERSALES_SWEEP_INTERVAL", 60)

@@ -1,0 +1,73 @@
+"""Tenants and the people and programs that act for them."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    """A merchant: the tenant.  Nothing of one organisation is ever shown to another."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Shop owner")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    AGENT = "agent", _("Agent")
+    WAREHOUSE = "warehouse", _("Warehouse")
+    FINANCE = "finance", _("Finance")
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.AGENT)
+    # Approving a refund above this needs someone with a higher limit; null = no limit.
+    refund_approval_limit = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.role})"
+
+
+class ApiToken(models.Model):
+    """A bearer token for one organisation.  Only its SHA-256 is stored."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)  # lookup on every API request
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.SUPERVISOR)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, organisation: Organisation, name: str, role: str = Role.SUPERVISOR) -> tuple["ApiToken", str]:
+        raw = "as_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(organisation=organisation, name=name, prefix=raw[:10],
+                                   key_hash=cls.hash(raw), role=role)
+        return token, raw
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

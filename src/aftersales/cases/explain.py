@@ -1,0 +1,87 @@
+"""Words for people: labels and the sentences written into the timeline, in Chinese and English."""
+
+from __future__ import annotations
+
+from aftersales.domain import lifecycle as lc
+from aftersales.domain.deadlines import DeadlineKind, TimeoutOutcome
+
+STATE_LABELS: dict[str, tuple[str, str]] = {
+    lc.CaseState.AWAITING_SELLER_REVIEW: ("待商家处理", "Awaiting seller review"),
+    lc.CaseState.SELLER_REJECTED: ("商家已拒绝", "Rejected by seller"),
+    lc.CaseState.AWAITING_BUYER_RESPONSE: ("待买家确认方案", "Awaiting buyer's answer to an offer"),
+    lc.CaseState.AWAITING_BUYER_RETURN: ("待买家退货", "Awaiting buyer's return"),
+    lc.CaseState.AWAITING_RECEIPT_REVIEW: ("待商家收货", "Return on its way / awaiting inspection"),
+    lc.CaseState.RECEIPT_REJECTED: ("商家拒绝收货", "Return refused by seller"),
+    lc.CaseState.AWAITING_SELLER_SHIPMENT: ("待商家发货", "Awaiting seller shipment"),
+    lc.CaseState.AWAITING_BUYER_RECEIPT: ("待买家收货", "Awaiting buyer receipt"),
+    lc.CaseState.REFUND_IN_PROGRESS: ("退款中", "Refund in progress"),
+    lc.CaseState.COMPLETED: ("售后完成", "Completed"),
+    lc.CaseState.CLOSED: ("售后关闭", "Closed"),
+    lc.CaseState.UNKNOWN: ("平台状态未知", "Unknown platform status"),
+}
+
+ACTION_LABELS: dict[str, tuple[str, str]] = {
+    lc.Action.APPROVE: ("同意申请", "Approve"),
+    lc.Action.REJECT: ("拒绝申请", "Reject"),
+    lc.Action.OFFER: ("提出方案", "Make an offer"),
+    lc.Action.ACCEPT_OFFER: ("接受方案", "Accept the offer"),
+    lc.Action.DECLINE_OFFER: ("拒绝方案", "Decline the offer"),
+    lc.Action.MODIFY: ("修改申请", "Modify the request"),
+    lc.Action.SHIP_RETURN: ("寄回商品", "Ship the return"),
+    lc.Action.CONVERT_TO_REFUND: ("直接退款（无需退货）", "Refund without return"),
+    lc.Action.CONFIRM_RECEIPT: ("确认收货", "Confirm receipt"),
+    lc.Action.REJECT_RECEIPT: ("拒绝收货", "Refuse the return"),
+    lc.Action.SHIP_TO_BUYER: ("商家发货", "Ship to buyer"),
+    lc.Action.CONFIRM_DELIVERY: ("买家确认收货", "Confirm delivery"),
+    lc.Action.REFUND_SUCCEEDED: ("退款成功", "Refund paid"),
+    lc.Action.RULED_FOR_BUYER: ("平台判定支持买家", "Platform ruled for the buyer"),
+    lc.Action.RULED_FOR_SELLER: ("平台判定支持商家", "Platform ruled for the seller"),
+    lc.Action.CANCEL: ("买家撤销申请", "Buyer withdrew the request"),
+    lc.Action.CLOSE: ("关闭售后", "Close"),
+}
+
+ACTOR_LABELS = {
+    lc.Actor.BUYER: ("买家", "the buyer"),
+    lc.Actor.SELLER: ("商家", "the seller"),
+    lc.Actor.SYSTEM: ("系统", "the system"),
+    lc.Actor.PLATFORM: ("平台", "the platform"),
+}
+
+DEADLINE_LABELS: dict[str, tuple[str, str]] = {
+    DeadlineKind.SELLER_REVIEW: ("商家审核", "seller review"),
+    DeadlineKind.SELLER_RECEIPT_REVIEW: ("商家确认收货", "seller receipt review"),
+    DeadlineKind.SELLER_RESHIP: ("商家发货", "seller shipment"),
+    DeadlineKind.SELLER_EVIDENCE: ("商家举证", "seller evidence"),
+    DeadlineKind.SELLER_REFUND_ISSUE: ("商家退款", "refund payment"),
+    DeadlineKind.BUYER_SHIP_RETURN: ("买家寄回", "buyer return shipment"),
+    DeadlineKind.BUYER_ESCALATE: ("买家申诉/修改", "buyer escalation or modification"),
+    DeadlineKind.BUYER_RESPOND: ("买家答复", "buyer response"),
+    DeadlineKind.BUYER_CONFIRM_RECEIPT: ("买家确认收货", "buyer receipt confirmation"),
+    DeadlineKind.FIRST_REPLY: ("首次回复", "first reply"),
+}
+
+OUTCOME_LABELS: dict[str, tuple[str, str]] = {
+    TimeoutOutcome.AUTO_APPROVE: ("自动同意", "auto-approve"),
+    TimeoutOutcome.AUTO_REFUND: ("自动退款", "auto-refund"),
+    TimeoutOutcome.AUTO_CONFIRM_RECEIPT: ("自动确认收货并退款", "auto-confirm receipt"),
+    TimeoutOutcome.AUTO_CONFIRM_DELIVERY: ("自动确认买家收货", "auto-confirm delivery"),
+    TimeoutOutcome.AUTO_CLOSE: ("自动关闭", "auto-close"),
+    TimeoutOutcome.PLATFORM_DECIDES: ("由平台裁定", "the platform decides"),
+    TimeoutOutcome.BREACH_ONLY: ("记为超时", "counted as a breach"),
+}
+
+
+def state_label(state: str) -> tuple[str, str]:
+    return STATE_LABELS.get(state, (state, state))
+
+
+def transition_text(move: lc.Move, reason: str = "") -> tuple[str, str]:
+    act_zh, act_en = ACTION_LABELS[move.action]
+    who_zh, who_en = ACTOR_LABELS[move.actor]
+    to_zh, to_en = state_label(move.target)
+    zh = f"{who_zh}：{act_zh}，状态变为「{to_zh}」。"
+    en = f"{who_en.capitalize()}: {act_en.lower()}; now {to_en.lower()}."
+    if reason:
+        zh += f" 原因：{reason}"
+        en += f" Reason: {reason}"
+    return zh, en

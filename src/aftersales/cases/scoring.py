@@ -1,0 +1,98 @@
+"""Glue between the case rows and the pure rules: policy evaluation and the queue priority."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from aftersales.cases import timers
+from aftersales.cases.models import Case
+from aftersales.domain import priority as prio
+from aftersales.domain.policies import (
+    CaseFacts, Evaluation, Exclusion, LineFacts, Protection, ShopPolicy, evaluate,
+)
+
+
+def shop_policy(shop) -> ShopPolicy:
+    return ShopPolicy(
+        version=f"{shop.pk}-{shop.policy_version}",
+        no_reason_days=shop.no_reason_days,
+        quality_exchange_days=shop.quality_exchange_days,
+        excluded_categories=frozenset(shop.excluded_categories or ()),
+        vip_spend_threshold=shop.vip_spend_threshold,
+        auto_approve_unshipped_refund=shop.auto_approve_unshipped_refund,
+        auto_approve_small_return_max=shop.auto_approve_small_return_max,
+    )
+
+
+def case_facts(case: Case) -> CaseFacts:
+    lines = []
+    for cl in case.lines.select_related("order_line__order", "order_line__sku__product").prefetch_related(
+            "order_line__protections"):
+        ol = cl.order_line
+        product = ol.sku.product if ol.sku_id else None
+        lines.append(LineFacts(
+            sku=ol.sku_code, category=ol.category or (product.category if product else ""),
+            unit_price=ol.unit_price, quantity_requested=cl.quantity,
+            # this case's own reservation is already in qty_requested: add it back
+            quantity_refundable=ol.quantity - ol.qty_refunded - ol.qty_requested + (0 if case.pk is None else cl.quantity),
+            no_reason_eligible=product.no_reason_eligible if product else True,
+            exclusion=Exclusion(product.exclusion) if product and product.exclusion else Exclusion.NONE,
+            warranty_days=product.warranty_days if product else 0,
+            protections=frozenset(Protection(p.kind) for p in ol.protections.all()),
+        ))
+    order = case.order
+    paid = sum((cl.amount for cl in case.lines.all()), Decimal("0"))
+    buyer = case.buyer
+    return CaseFacts(
+        case_type=case.case_type, reason_code=case.reason_code, requested_amount=case.requested_amount,
+        paid_amount=paid, shipped=bool(order and order.shipped_at), delivered_at=order.delivered_at if order else None,
+        lines=tuple(lines), buyer_lifetime_spend=buyer.lifetime_spend, buyer_case_count=buyer.case_count,
+        buyer_refund_count=buyer.refund_count, buyer_order_count=buyer.order_count,
+    )
+
+
+@dataclass(frozen=True)
+class CaseEvaluation:
+    facts: CaseFacts
+    result: Evaluation
+
+    @property
+    def zh(self) -> str:
+        return self.result.zh
+
+    @property
+    def en(self) -> str:
+        return self.result.en
+
+
+def evaluate_case(case: Case, now: datetime) -> CaseEvaluation:
+    """Evaluate the shop's policy on the case and store the result on it."""
+    policy = shop_policy(case.shop)
+    facts = case_facts(case)
+    result = evaluate(facts, policy, now)
+    case.policy_version = result.policy_version
+    case.policy_verdict = result.verdict
+    case.vip = result.vip
+    case.policy_result = {
+        "verdict": result.verdict, "version": result.policy_version, "vip": result.vip,
+        "return_shipping_payer": result.return_shipping_payer,
+        "checks": [{"check": c.check, "verdict": c.verdict, "zh": c.zh, "en": c.en} for c in result.checks],
+    }
+    Case.objects.filter(pk=case.pk).update(policy_version=case.policy_version, policy_verdict=case.policy_verdict,
+                                           vip=case.vip, policy_result=case.policy_result)
+    return CaseEvaluation(facts, result)
+
+
+def rescore(case: Case, now: datetime) -> None:
+    """Recompute the queue priority and the nearest seller deadline."""
+    due = timers.nearest_seller_due(case) if case.is_open else None
+    time_left = (due - now) if due else None
+    p = prio.score(urgent=case.urgent, vip=case.vip, channel=case.channel, time_left=time_left,
+                   weights=case.shop.channel_weights or None)
+    value = p.value if case.is_open else 0
+    Case.objects.filter(pk=case.pk).update(priority=value, priority_band=p.band, next_due_at=due,
+                                           time_band=prio.time_band(time_left))
+    case.priority, case.priority_band, case.next_due_at = value, p.band, due
+

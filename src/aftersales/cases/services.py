@@ -1,0 +1,413 @@
+"""Use cases of the after-sales core.  Each is one transaction that writes the change, its
+timeline event and its outbox rows together; the API, the CLI, the sweep and the pages all call
+these functions (STYLE habit 4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+
+from aftersales import clock
+from aftersales.cases import ledger, timers
+from aftersales.cases.explain import transition_text
+from aftersales.cases.models import (
+    OFFER_ROUTES, Case, CaseLine, FollowUp, Inspection, InspectionOutcome, Message, Offer, Refund,
+    ReturnShipment, TimelineEvent,
+)
+from aftersales.cases.permissions import Who, check_action, check_pay
+from aftersales.cases.scoring import evaluate_case, rescore, shop_policy
+from aftersales.domain import lifecycle as lc
+from aftersales.domain.policies import decide
+from aftersales.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from aftersales.notify.outbox import buyer_recipient, enqueue
+
+S, A = lc.CaseState, lc.Action
+
+
+def record(case: Case, kind: str, who: Who, now: datetime, *, zh: str, en: str, action: str = "",
+           before: str = "", after: str = "", data: dict | None = None, buyer_visible: bool = True) -> TimelineEvent:
+    return TimelineEvent.objects.create(
+        case=case, kind=kind, actor=who.actor, actor_user=who.user if who.user is not None else None,
+        action=action, state_before=before, state_after=after, message_zh=zh, message_en=en,
+        data=data or {}, visible_to_buyer=buyer_visible, created_at=now)
+
+
+def get_case(organisation, case_id: int, *, lock: bool = False) -> Case:
+    qs = Case.objects.select_related("shop", "buyer", "order")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    try:
+        return qs.get(organisation=organisation, pk=case_id)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise NotFound(f"case {case_id} not found", message_zh=f"未找到售后单 {case_id}") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Creating a case
+
+@dataclass
+class NewCase:
+    shop: object
+    buyer: object
+    case_type: str
+    lines: list[tuple[object, int]]                 # (OrderLine, quantity)
+    order: object | None = None
+    reason_code: str = "other"
+    reason_text: str = ""
+    channel: str = "api"
+    requested_amount: Decimal | None = None         # default: the lines' paid share
+    urgent: bool = False
+    problem_type: str = ""
+    platform_case_id: str = ""
+    platform_status_raw: str = ""
+    platform_type_raw: str = ""
+    platform_payload: dict = field(default_factory=dict)
+    platform_due_at: datetime | None = None
+    state: str = S.AWAITING_SELLER_REVIEW           # imports from a platform may start further along
+    created_at: datetime | None = None
+
+
+def create_case(organisation, new: NewCase, who: Who, *, auto_decide: bool = True) -> Case:
+    now = clock.now()
+    created_at = new.created_at or now
+    if not new.lines:
+        raise ValidationFailed.field("lines", "a case needs at least one order line")
+    try:
+        case_type = lc.CaseType(new.case_type)
+    except ValueError:
+        raise ValidationFailed.field("case_type", f"unknown case type {new.case_type!r}") from None
+    amount = new.requested_amount
+    if amount is None:
+        amount = sum((ledger.line_share(line, qty) for line, qty in new.lines), Decimal("0"))
+    if amount < 0:
+        raise ValidationFailed.field("requested_amount", "must not be negative")
+    state = lc.CaseState(new.state)
+    with transaction.atomic():
+        case = Case.objects.create(
+            organisation=organisation, shop=new.shop, buyer=new.buyer, order=new.order,
+            platform=new.shop.platform, platform_case_id=new.platform_case_id, case_type=case_type,
+            route=lc.route_for(case_type), reason_code=new.reason_code or "other", reason_text=new.reason_text,
+            problem_type=new.problem_type, channel=new.channel, state=state, is_open=not state.is_terminal,
+            platform_status_raw=new.platform_status_raw, platform_type_raw=new.platform_type_raw,
+            platform_payload=new.platform_payload, currency=new.shop.currency, requested_amount=amount,
+            urgent=new.urgent, created_at=created_at, updated_at=now,
+        )
+        if state.is_terminal:
+            case.closed_at = created_at
+        CaseLine.objects.bulk_create([
+            CaseLine(case=case, order_line=line, quantity=qty, amount=ledger.line_share(line, qty))
+            for line, qty in new.lines])
+        if not state.is_terminal:
+            ledger.reserve(case)
+        evaluation = evaluate_case(case, now)
+        type(new.buyer).objects.filter(pk=new.buyer.pk).update(case_count=F("case_count") + 1)
+        record(case, "created", who, now, after=state,
+               zh=f"收到售后申请（{case.get_case_type_display()}，金额 {amount} {case.currency}）。{evaluation.zh}",
+               en=f"After-sales request received ({case_type.value.replace('_', ' ')}, {amount} {case.currency}). "
+                  f"{evaluation.en}",
+               data={"policy": case.policy_result})
+        if not state.is_terminal:
+            timers.open_step(case, state, now, new.platform_due_at)
+            if new.channel not in ("platform", "import"):
+                timers.open_first_reply(case, now)
+            channel, to = buyer_recipient(case.buyer)
+            enqueue(case, "buyer.case_received", channel, {"case": case.pk, "state": state}, now, to)
+            enqueue(case, "team.case_new", "team", {"case": case.pk, "urgent": case.urgent}, now)
+        rescore(case, now)
+        if auto_decide and state == S.AWAITING_SELLER_REVIEW:
+            _auto_decide(case, evaluation, now)
+    case.refresh_from_db()
+    return case
+
+
+def _auto_decide(case: Case, evaluation, now: datetime) -> None:
+    facts = evaluation.facts
+    decision = decide(facts, evaluation.result, shop_policy(case.shop))
+    if not decision.approve:
+        record(case, "policy.manual", Who.system(), now, buyer_visible=False,
+               zh=f"转人工处理：{decision.zh}", en=f"Left to a person: {decision.en}",
+               data={"rule": decision.rule})
+        return
+    if case.profile.refusal(lc.CaseType(case.case_type), A.APPROVE):
+        return
+    _apply(case, A.APPROVE, Who.system(), now, reason="", explanation=(decision.zh, decision.en),
+           data={"rule": decision.rule})
+
+
+# ---------------------------------------------------------------------------------------------
+# Acting on a case
+
+@dataclass
+class ActionInput:
+    reason: str = ""
+    amount: Decimal | None = None          # approve / convert: the refund amount (default: requested)
+    carrier: str = ""                      # ship_return / ship_to_buyer
+    tracking_number: str = ""
+    offer_kind: str = ""                   # offer
+    offer_note: str = ""
+    coupon_code: str = ""
+    repair_by: str = ""
+    expected_version: int | None = None    # the caller's view of the case; a stale one is a Conflict
+
+
+def perform(organisation, case_id: int, action: str, who: Who, data: ActionInput | None = None) -> Case:
+    """Take `action` on a case: the one entry point for agents, buyers, the API and the CLI."""
+    data = data or ActionInput()
+    try:
+        action = A(action)
+    except ValueError:
+        raise ValidationFailed.field("action", f"unknown action {action!r}") from None
+    now = clock.now()
+    with transaction.atomic():
+        case = get_case(organisation, case_id, lock=True)
+        if data.expected_version is not None and data.expected_version != case.version:
+            raise Conflict(f"case {case.number} changed since you loaded it (version {case.version})",
+                           message_zh="售后单已被他人更新，请刷新后重试")
+        _apply(case, action, who, now, reason=data.reason, inputs=data)
+    case.refresh_from_db()
+    return case
+
+
+def _apply(case: Case, action: lc.Action, who: Who, now: datetime, *, reason: str = "",
+           inputs: ActionInput | None = None, explanation: tuple[str, str] | None = None,
+           data: dict | None = None) -> lc.Move:
+    inputs = inputs or ActionInput()
+    refusal = case.profile.refusal(lc.CaseType(case.case_type), action)
+    if refusal and who.actor != lc.Actor.PLATFORM:
+        raise NotAllowed(refusal)
+    offer = None
+    if action in (A.ACCEPT_OFFER, A.DECLINE_OFFER):
+        offer = Offer.objects.filter(case=case, status="proposed").order_by("-id").first()
+        if offer is None:
+            raise NotAllowed("there is no open offer to answer", message_zh="没有待答复的方案")
+        if action == A.ACCEPT_OFFER:
+            case.route = OFFER_ROUTES[offer.kind]
+            if offer.amount is not None:
+                case.approved_amount = offer.amount
+    try:
+        move = lc.transition(case.state, action, who.actor, case.route)
+    except lc.IllegalTransition as exc:
+        raise NotAllowed(str(exc), message_zh="当前状态下不能执行此操作") from None
+    if move.needs_reason and not reason.strip():
+        raise ValidationFailed.field("reason", "say why (the buyer and the platform will see it)")
+    amount = inputs.amount if inputs.amount is not None else (case.approved_amount or case.requested_amount)
+    if amount is not None and (amount < 0 or amount > case.requested_amount and action != A.OFFER):
+        raise ValidationFailed.field("amount", f"must be between 0 and the requested {case.requested_amount}")
+    check_action(who, action, amount if move.target == S.REFUND_IN_PROGRESS else None)
+    _before_move(case, move, inputs, who, now, amount)
+
+    changes = {"state": move.target, "is_open": not move.target.is_terminal, "updated_at": now,
+               "version": F("version") + 1, "route": case.route, "approved_amount": case.approved_amount,
+               "return_state": case.return_state, "refund_state": case.refund_state}
+    if move.close_reason:
+        changes["close_reason"] = move.close_reason
+    if move.target.is_terminal:
+        changes["closed_at"] = now
+    # Compare-and-set: a webhook, an agent and the sweep acting at once cannot both win.
+    won = Case.objects.filter(pk=case.pk, state=case.state, version=case.version).update(**changes)
+    if won != 1:
+        raise Conflict(f"case {case.number} was changed by someone else; reload and retry",
+                       message_zh="售后单已被他人更新，请刷新后重试")
+    case.refresh_from_db()
+
+    timers.close_step(case, move.source, now)
+    zh, en = transition_text(move, reason)
+    if explanation:
+        zh, en = f"{zh} {explanation[0]}", f"{en} {explanation[1]}"
+    record(case, "transition", who, now, zh=zh, en=en, action=action, before=move.source, after=move.target,
+           data={**(data or {}), **({"reason": reason} if reason else {})})
+    _after_move(case, move, who, now)
+    if not move.target.is_terminal:
+        timers.open_step(case, move.target, now)
+    else:
+        timers.close_all(case, now)
+    channel, to = buyer_recipient(case.buyer)
+    enqueue(case, "buyer.case_updated", channel, {"case": case.pk, "state": move.target, "action": action}, now, to)
+    if not case.profile.executes_timeouts and who.actor in (lc.Actor.SELLER, lc.Actor.SYSTEM):
+        # Tell the marketplace what we decided; the connector delivers it from the outbox.
+        enqueue(case, f"platform.{action}", "platform",
+                {"case": case.pk, "platform_case_id": case.platform_case_id, "reason": reason,
+                 "amount": str(case.approved_amount or "")}, now)
+    rescore(case, now)
+    return move
+
+
+def _before_move(case: Case, move: lc.Move, inputs: ActionInput, who: Who, now: datetime, amount) -> None:
+    """Resolution rows and sub-states that go with the move (not yet saved on the case row)."""
+    if move.action == A.OFFER:
+        kind = inputs.offer_kind
+        if kind not in OFFER_ROUTES:
+            raise ValidationFailed.field("offer_kind", f"one of {', '.join(OFFER_ROUTES)}")
+        if kind == "partial_refund" and (inputs.amount is None or inputs.amount > case.requested_amount):
+            raise ValidationFailed.field("amount", "a partial refund needs an amount up to the requested one")
+        Offer.objects.filter(case=case, status="proposed").update(status="withdrawn", answered_at=now)
+        Offer.objects.create(case=case, kind=kind, amount=inputs.amount, note=inputs.offer_note,
+                             coupon_code=inputs.coupon_code, repair_by=inputs.repair_by, created_at=now)
+    elif move.action in (A.ACCEPT_OFFER, A.DECLINE_OFFER):
+        Offer.objects.filter(case=case, status="proposed").update(
+            status="accepted" if move.action == A.ACCEPT_OFFER else "declined", answered_at=now)
+    elif move.action == A.SHIP_RETURN:
+        if not inputs.tracking_number.strip():
+            raise ValidationFailed.field("tracking_number", "the return's tracking number is needed")
+        ReturnShipment.objects.create(case=case, carrier=inputs.carrier or "unknown",
+                                      tracking_number=inputs.tracking_number.strip(),
+                                      paid_by=(case.policy_result or {}).get("return_shipping_payer", "buyer"),
+                                      shipped_at=now)
+        case.return_state = lc.ReturnState.IN_TRANSIT
+    elif move.action == A.SHIP_TO_BUYER and not inputs.tracking_number.strip() and who.actor != lc.Actor.PLATFORM:
+        raise ValidationFailed.field("tracking_number", "the shipment's tracking number is needed")
+    elif move.action == A.CONFIRM_RECEIPT:
+        case.return_state = lc.ReturnState.INSPECTED
+    if move.target == S.REFUND_IN_PROGRESS:
+        case.approved_amount = amount
+    if move.target == S.AWAITING_BUYER_RETURN:
+        case.return_state = lc.ReturnState.AWAITING_SHIPMENT
+    if move.target == S.REFUND_IN_PROGRESS:
+        case.refund_state = lc.RefundState.APPROVED
+
+
+def _after_move(case: Case, move: lc.Move, who: Who, now: datetime) -> None:
+    if move.target == S.REFUND_IN_PROGRESS:
+        Refund.objects.create(case=case, amount=case.approved_amount, currency=case.currency,
+                              method="platform" if not case.profile.executes_timeouts else "original",
+                              approved_by=who.user, approved_at=now,
+                              expected_from=now, expected_to=now + timedelta(days=case.shop.refund_within_days or 3))
+    if move.action == A.SHIP_TO_BUYER:
+        ledger.settle_exchange(case)
+    if move.action == A.REFUND_SUCCEEDED:
+        Refund.objects.filter(case=case, status__in=[lc.RefundState.APPROVED, lc.RefundState.PROCESSING]).update(
+            status=lc.RefundState.SUCCEEDED, succeeded_at=now)
+        Case.objects.filter(pk=case.pk).update(refund_state=lc.RefundState.SUCCEEDED)
+        ledger.settle_refund(case)
+        type(case.buyer).objects.filter(pk=case.buyer_id).update(refund_count=F("refund_count") + 1)
+    if move.target == S.CLOSED:
+        ledger.release(case)
+    if move.target == S.COMPLETED:
+        ledger.release(case)
+        FollowUp.objects.create(case=case, due_at=now + timedelta(days=case.shop.followup_days or 3))
+
+
+# ---------------------------------------------------------------------------------------------
+# Money: paying an approved refund
+
+def pay_refund(organisation, case_id: int, who: Who, *, external_id: str = "") -> Case:
+    """Send an approved refund (finance / owner).  Marketplaces pay themselves once approved, so
+    there this only records that the platform was asked; own stores mark the payment made."""
+    check_pay(who)
+    now = clock.now()
+    with transaction.atomic():
+        case = get_case(organisation, case_id, lock=True)
+        updated = Refund.objects.filter(case=case, status=lc.RefundState.APPROVED).update(
+            status=lc.RefundState.PROCESSING, paid_by=who.user, paid_at=now, external_id=external_id)
+        if not updated:
+            raise NotAllowed("there is no approved refund waiting to be paid", message_zh="没有待打款的退款")
+        Case.objects.filter(pk=case.pk).update(refund_state=lc.RefundState.PROCESSING, version=F("version") + 1,
+                                               updated_at=now)
+        record(case, "refund.paid", who, now, zh="退款已打款，等待到账。", en="Refund sent; waiting for it to arrive.")
+        enqueue(case, "payment.refund", "platform" if not case.profile.executes_timeouts else "payment",
+                {"case": case.pk, "amount": str(case.approved_amount), "currency": case.currency}, now)
+    case.refresh_from_db()
+    return case
+
+
+def confirm_refund(organisation, case_id: int, who: Who) -> Case:
+    """The money arrived (payment callback, platform message, or finance confirming by hand)."""
+    now = clock.now()
+    with transaction.atomic():
+        case = get_case(organisation, case_id, lock=True)
+        actor_who = who if who.actor in (lc.Actor.SYSTEM, lc.Actor.PLATFORM) else Who(lc.Actor.SYSTEM, who.user)
+        if who.actor == lc.Actor.SELLER:
+            check_pay(who)
+        _apply(case, A.REFUND_SUCCEEDED, actor_who, now)
+    case.refresh_from_db()
+    return case
+
+
+# ---------------------------------------------------------------------------------------------
+# Conversation, inspection, follow-up, rating
+
+def add_message(organisation, case_id: int, who: Who, body: str, channel: str = "api",
+                external_id: str = "") -> Message:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationFailed.field("body", "a message cannot be empty")
+    now = clock.now()
+    with transaction.atomic():
+        case = get_case(organisation, case_id, lock=True)
+        if external_id and Message.objects.filter(case=case, external_id=external_id).exists():
+            return Message.objects.get(case=case, external_id=external_id)
+        msg = Message.objects.create(case=case, channel=channel, author=who.actor, author_user=who.user,
+                                     body=body, external_id=external_id, created_at=now)
+        if who.actor == lc.Actor.SELLER and case.first_replied_at is None:
+            Case.objects.filter(pk=case.pk).update(first_replied_at=now)
+            timers.close_first_reply(case, now)
+            rescore(case, now)
+        record(case, "message", who, now, zh=f"新消息：{body[:80]}", en=f"New message: {body[:80]}",
+               data={"message": msg.pk})
+        if who.actor == lc.Actor.SELLER:
+            ch, to = buyer_recipient(case.buyer)
+            enqueue(case, "buyer.message", ch, {"case": case.pk, "message": msg.pk}, now, to)
+    return msg
+
+
+def inspect_return(organisation, case_id: int, who: Who, outcome: str, note: str = "",
+                   quantity_ok: int | None = None, quantity_damaged: int = 0) -> Case:
+    """The warehouse records what came back; a clean return confirms receipt, anything else refuses it."""
+    try:
+        outcome = InspectionOutcome(outcome)
+    except ValueError:
+        raise ValidationFailed.field("outcome", f"one of {', '.join(InspectionOutcome.values)}") from None
+    if outcome != InspectionOutcome.OK and not note.strip():
+        raise ValidationFailed.field("note", "describe what was found")
+    now = clock.now()
+    with transaction.atomic():
+        case = get_case(organisation, case_id, lock=True)
+        total = sum(cl.quantity for cl in case.lines.all())
+        ok = total if quantity_ok is None and outcome == InspectionOutcome.OK else (quantity_ok or 0)
+        Inspection.objects.create(case=case, outcome=outcome, quantity_ok=ok, quantity_damaged=quantity_damaged,
+                                  note=note, inspected_by=who.user, created_at=now)
+        ledger.record_receipt(case, ok, quantity_damaged)
+        if outcome == InspectionOutcome.OK:
+            _apply(case, A.CONFIRM_RECEIPT, who, now)
+        else:
+            _apply(case, A.REJECT_RECEIPT, who, now, reason=f"{outcome.label}: {note}")
+    case.refresh_from_db()
+    return case
+
+
+def rate_case(organisation, case_id: int, score: int, comment: str = "") -> Case:
+    from aftersales.cases.models import Rating
+
+    if not isinstance(score, int) or not 1 <= score <= 5:
+        raise ValidationFailed.field("score", "a whole number from 1 to 5")
+    now = clock.now()
+    with transaction.atomic():
+        case = get_case(organisation, case_id, lock=True)
+        if case.state != S.COMPLETED and case.state != S.CLOSED:
+            raise NotAllowed("a case can be rated once it is finished")
+        if Rating.objects.filter(case=case).exists():
+            raise NotAllowed("this case has been rated already")
+        Rating.objects.create(case=case, score=score, comment=comment, created_at=now)
+        record(case, "rating", Who.buyer(), now, zh=f"买家评分 {score} 星。", en=f"Buyer rated {score}/5.",
+               data={"score": score})
+    return case
+
+
+def complete_follow_up(organisation, case_id: int, who: Who, outcome: str) -> FollowUp:
+    now = clock.now()
+    with transaction.atomic():
+        case = get_case(organisation, case_id, lock=True)
+        fu = case.follow_ups.filter(done_at__isnull=True).order_by("due_at").first()
+        if fu is None:
+            raise NotAllowed("no follow-up is due on this case")
+        FollowUp.objects.filter(pk=fu.pk).update(done_at=now, outcome=outcome)
+        record(case, "follow_up", who, now, zh=f"已回访：{outcome}", en=f"Followed up: {outcome}",
+               buyer_visible=False)
+    fu.refresh_from_db()
+    return fu
+

@@ -1,0 +1,20 @@
+"""Background jobs (django-tasks): the database queue by default, RQ on Redis at scale."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django_tasks import task
+
+from aftersales.cases.sweep import sweep
+from aftersales.notify.delivery import deliver_due
+
+
+@task()
+def sweep_deadlines(now_iso: str | None = None) -> dict:
+    return sweep(datetime.fromisoformat(now_iso) if now_iso else None).as_dict()
+
+
+@task()
+def deliver_outbox() -> dict:
+    return deliver_due()

@@ -1,0 +1,110 @@
+"""Buyers, orders and what was shipped: the facts a case is judged against."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.accounts.models import Organisation
+from aftersales.catalog.models import Shop, Sku
+from aftersales.domain.policies import Protection as ProtectionKind
+
+
+class Buyer(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="buyers")
+    external_id = models.CharField(max_length=100)  # platform buyer id, or e-mail for own stores
+    name = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    lifetime_spend = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    order_count = models.PositiveIntegerField(default=0)
+    case_count = models.PositiveIntegerField(default=0)
+    refund_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["shop", "external_id"], name="buyer_unique")]
+
+    def __str__(self) -> str:
+        return self.name or self.external_id
+
+
+class Order(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="orders")
+    buyer = models.ForeignKey(Buyer, on_delete=models.PROTECT, related_name="orders")
+    external_id = models.CharField(_("order number"), max_length=100)
+    currency = models.CharField(max_length=3)
+    paid_amount = models.DecimalField(max_digits=12, decimal_places=2)
+    placed_at = models.DateTimeField()
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["shop", "external_id"], name="order_unique")]
+
+    def __str__(self) -> str:
+        return self.external_id
+
+
+class OrderLine(models.Model):
+    """One line of an order with its after-sales quantity ledger.
+
+    The ledger columns only move through conditional updates in cases.ledger, so that a line is
+    never requested, or refunded, beyond what was bought.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    sku = models.ForeignKey(Sku, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    external_id = models.CharField(max_length=100, blank=True)  # Douyin s_id, Taobao sub-order
+    sku_code = models.CharField(max_length=100)
+    title = models.CharField(max_length=300)
+    category = models.CharField(max_length=100, blank=True)
+    quantity = models.PositiveIntegerField()
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+    paid_amount = models.DecimalField(max_digits=12, decimal_places=2)
+    # ledger
+    qty_requested = models.PositiveIntegerField(default=0)   # in open cases
+    qty_received = models.PositiveIntegerField(default=0)
+    qty_received_damaged = models.PositiveIntegerField(default=0)
+    qty_refunded = models.PositiveIntegerField(default=0)
+    qty_exchanged = models.PositiveIntegerField(default=0)
+    amount_refunded = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(qty_requested__lte=models.F("quantity")),
+                                   name="line_requested_within_quantity"),
+            models.CheckConstraint(condition=models.Q(qty_refunded__lte=models.F("quantity")),
+                                   name="line_refunded_within_quantity"),
+            models.CheckConstraint(condition=models.Q(amount_refunded__lte=models.F("paid_amount")),
+                                   name="line_refund_within_paid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sku_code} × {self.quantity}"
+
+    @property
+    def quantity_refundable(self) -> int:
+        return self.quantity - self.qty_refunded - self.qty_requested
+
+
+class Protection(models.Model):
+    """Purchased protection on a line: extended warranty, accident cover, 运费险."""
+
+    order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="protections")
+    kind = models.CharField(max_length=40, choices=[(p.value, p.name.replace("_", " ").lower()) for p in ProtectionKind])
+    provider = models.CharField(max_length=100, blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)
+
+
+class Shipment(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="shipments")
+    carrier = models.CharField(max_length=50)
+    tracking_number = models.CharField(max_length=60)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)

@@ -1,8 +1,11 @@
 """One profile per platform, as data.  PROFILES maps the platform code to its profile."""
 
+from aftersales.domain.platforms import douyin, own_store, taobao, tiktok_shop
 from aftersales.domain.platforms.base import DeadlineRule, Mapped, PlatformProfile
 
-PROFILES: dict[str, PlatformProfile] = {}  # filled in by the platform modules (TODO)
+PROFILES: dict[str, PlatformProfile] = {
+    p.code: p for p in (douyin.PROFILE, tiktok_shop.PROFILE, taobao.PROFILE, own_store.PROFILE)
+}
 
 
 def profile(code: str) -> PlatformProfile:

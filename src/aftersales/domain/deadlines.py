@@ -13,7 +13,8 @@ Two clocks:
   - a start on a non-working day (weekend, holiday) starts the clock at 00:00 of the next
     working day, so N business days end at midnight after the N-th working day counting that
     one: a request on Saturday with 1 business day is due at the end of Monday (Tuesday 00:00).
-  Days in `extra_holidays` are never working days, in any calendar.
+  `extra_holidays` (settings: next year's Chinese holidays before the package has them) are
+  CN days off, inside and past the tables; other calendars ignore them.
 
 Both functions return UTC datetimes (the deadline row stores UTC) and refuse naive ones.
 """
@@ -135,9 +136,9 @@ class _WorkingDays:
             raise ValueError(f"unknown business-day calendar {calendar!r}: use CN or an ISO country code")
 
     def is_working(self, day: date) -> bool:
-        if day in self.extra:
-            return False
         if self.code == "CN":
+            if day in self.extra:
+                return False
             try:
                 # knows make-up working weekends (调休) as well as holidays
                 return chinese_calendar.is_workday(day)

@@ -276,3 +276,14 @@ def allowed_actions(state: CaseState | str, actor: Actor | str, route: Route | s
         if state in rule.sources and actor in rule.actors and rule.target_for(route) is not None:
             out.append(rule.action)
     return out
+
+
+def action_to(state: CaseState | str, target: CaseState | str, actor: Actor | str,
+              route: Route | str) -> Action | None:
+    """The first action in the table that takes `state` to `target` for `actor` (for mirroring a
+    platform's status change as the step it stands for), or None."""
+    state, target, actor, route = CaseState(state), CaseState(target), Actor(actor), Route(route)
+    for rule in TRANSITIONS:
+        if state in rule.sources and actor in rule.actors and rule.target_for(route) == target:
+            return rule.action
+    return None

@@ -97,7 +97,7 @@ _DEADLINES = {
         f"{_WECHAT}: buyer asks for intervention in 7 days"),
     S.AWAITING_BUYER_RESPONSE: _hours(
         DeadlineKind.BUYER_RESPOND, Party.BUYER, TimeoutOutcome.AUTO_CLOSE, 7 * 24,
-        f"{_WECHAT}: a buyer's answer gets the same 7 days as the other buyer steps"),
+        "own policy: 7 days to answer an offer, like the other buyer steps of §1.4"),
     # nothing can ship itself: a missed promise is counted, the case does not move
     S.AWAITING_SELLER_SHIPMENT: DeadlineRule(
         DeadlineKind.SELLER_RESHIP, Party.SELLER, TimeoutOutcome.BREACH_ONLY, Clock.BUSINESS_DAYS,

@@ -68,9 +68,17 @@ def open_step(case, state: str, now: datetime, platform_due: datetime | None = N
 
 
 def _promises(case, state: str, now: datetime) -> list[Deadline]:
+    """The shop's own promises for this step.  On an own store the profile's timers are already the
+    shop's rules, so a promise of the same kind as the step's timer would only repeat it."""
     shop = case.shop
     out = []
-    if state == lc.CaseState.AWAITING_SELLER_REVIEW and shop.review_business_days:
+    rule = shop.profile.deadline_rule(lc.CaseState(state), lc.CaseType(case.case_type))
+
+    def repeats(kind) -> bool:
+        return shop.profile.executes_timeouts and rule is not None and rule.kind == kind
+
+    if (state == lc.CaseState.AWAITING_SELLER_REVIEW and shop.review_business_days
+            and not repeats(DeadlineKind.SELLER_REVIEW)):
         due = compute_due(shop, now, clock=Clock.BUSINESS_DAYS, business_days=shop.review_business_days)
         out.append(Deadline(case=case, kind=DeadlineKind.SELLER_REVIEW, party=Party.SELLER, step=state,
                             due_at=due.at, source=DeadlineSource.POLICY, clock=Clock.BUSINESS_DAYS,
@@ -78,7 +86,8 @@ def _promises(case, state: str, now: datetime) -> list[Deadline]:
                             note=(f"shop promise: review within {shop.review_business_days} business days"
                                   + (f"; {due.note}" if due.note else ""))[:300],
                             created_at=now))
-    if state == lc.CaseState.REFUND_IN_PROGRESS and shop.refund_within_days:
+    if (state == lc.CaseState.REFUND_IN_PROGRESS and shop.refund_within_days
+            and not repeats(DeadlineKind.SELLER_REFUND_ISSUE)):
         out.append(Deadline(case=case, kind=DeadlineKind.SELLER_REFUND_ISSUE, party=Party.SELLER, step=state,
                             due_at=now + timedelta(days=shop.refund_within_days), source=DeadlineSource.POLICY,
                             clock=Clock.NATURAL, on_timeout=TimeoutOutcome.BREACH_ONLY,

@@ -153,6 +153,14 @@ _TARGET_BY_ROUTE = {
     Route.SHIP: CaseState.AWAITING_SELLER_SHIPMENT,
     Route.NONE: CaseState.COMPLETED,
 }
+# A platform ruling for the buyer: money for money cases, the goods for exchange/repair/reship.
+_RULED_FOR_BUYER_BY_ROUTE = {
+    Route.REFUND: CaseState.REFUND_IN_PROGRESS,
+    Route.RETURN_THEN_REFUND: CaseState.REFUND_IN_PROGRESS,
+    Route.RETURN_THEN_SHIP: CaseState.AWAITING_SELLER_SHIPMENT,
+    Route.SHIP: CaseState.AWAITING_SELLER_SHIPMENT,
+    Route.NONE: CaseState.COMPLETED,
+}
 _AFTER_RECEIPT_BY_ROUTE = {
     Route.RETURN_THEN_REFUND: CaseState.REFUND_IN_PROGRESS,
     Route.RETURN_THEN_SHIP: CaseState.AWAITING_SELLER_SHIPMENT,
@@ -219,13 +227,16 @@ TRANSITIONS: tuple[Rule, ...] = (
           target=S.COMPLETED),
     _rule({S.AWAITING_SELLER_REVIEW, S.SELLER_REJECTED, S.AWAITING_RECEIPT_REVIEW,
            S.RECEIPT_REJECTED, S.UNKNOWN}, Action.RULED_FOR_BUYER, {A.PLATFORM},
-          target=S.REFUND_IN_PROGRESS),
+          target_by_route=_RULED_FOR_BUYER_BY_ROUTE),
     _rule({S.SELLER_REJECTED, S.RECEIPT_REJECTED, S.UNKNOWN}, Action.RULED_FOR_SELLER,
           {A.PLATFORM}, target=S.CLOSED, close_reason=CloseReason.SELLER_WON),
     _rule(_OPEN_BEFORE_MONEY | {S.AWAITING_RECEIPT_REVIEW}, Action.CANCEL, {A.BUYER, A.PLATFORM},
           target=S.CLOSED, close_reason=CloseReason.BUYER_CANCELLED),
-    _rule(_OPEN_BEFORE_MONEY, Action.CLOSE, {A.SYSTEM, A.PLATFORM},
+    # Closing while the buyer is to act is the buyer's timeout; otherwise the platform or system closed it.
+    _rule(_OPEN_BEFORE_MONEY - {S.AWAITING_SELLER_REVIEW, S.UNKNOWN}, Action.CLOSE, {A.SYSTEM, A.PLATFORM},
           target=S.CLOSED, close_reason=CloseReason.BUYER_TIMEOUT),
+    _rule({S.AWAITING_SELLER_REVIEW, S.UNKNOWN}, Action.CLOSE, {A.SYSTEM, A.PLATFORM},
+          target=S.CLOSED, close_reason=CloseReason.SYSTEM),
 )
 
 _BY_KEY: dict[tuple[CaseState, Action], Rule] = {}

@@ -7,7 +7,7 @@ Pure Python, no Django import.  The formula is a plain sum, so an agent can chec
     urgent    250  the case is flagged urgent (by a person or a rule)
     vip       150  the buyer is a VIP (policies.Evaluation.vip)
     channel   how the buyer reached us, ChannelWeights; by default
-                chat (in-app chat) 100 > hotline 80 > email 50 > webhook, platform, portal, import 20;
+                chat (in-app chat) 100 > hotline 80 > email 50 > webhook, platform, portal, import, api 20;
                 a channel without a weight gets 0
     time      the time left before the case's nearest deadline, by `time_band`:
                 band 4  overdue (no time left)       500
@@ -45,10 +45,11 @@ TIME_POINTS: Mapping[int, int] = MappingProxyType({4: 500, 3: 350, 2: 200, 1: 80
 
 DEFAULT_CHANNEL_WEIGHTS: Mapping[str, int] = MappingProxyType({
     "chat": 100, "hotline": 80, "email": 50,
-    "webhook": 20, "platform": 20, "portal": 20, "import": 20,
+    "webhook": 20, "platform": 20, "portal": 20, "import": 20, "api": 20,
 })
 _CHANNEL_ZH = {"chat": "在线聊天", "hotline": "电话", "email": "邮件", "webhook": "平台推送",
-               "platform": "平台同步", "portal": "自助售后页", "import": "导入"}
+               "platform": "平台同步", "portal": "自助售后页", "import": "导入",
+               "api": "接口"}
 
 
 class Band(enum.StrEnum):

@@ -106,10 +106,7 @@ def _apply_update(case: Case, update: PlatformUpdate, now: datetime) -> str:
             changed = True
     Case.objects.filter(pk=case.pk).update(**mirror)
     if update.deadline and case.state not in lc.TERMINAL_STATES:
-        before = timers.nearest_seller_due(case)
-        d = timers.set_platform_due(case, update.deadline, now)
-        if d is not None and before != timers.nearest_seller_due(case):
-            changed = True
+        changed = timers.set_platform_due(case, update.deadline, now) or changed
     case.refresh_from_db()
     rescore(case, now)
     return "applied" if changed else "unchanged"

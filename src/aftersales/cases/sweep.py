@@ -14,20 +14,22 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Min
 
 from aftersales import clock
 from aftersales.cases import timers
 from aftersales.cases.explain import DEADLINE_LABELS, OUTCOME_LABELS
-from aftersales.cases.models import Case, Deadline, DeadlineStatus, FollowUp
+from aftersales.cases.models import Case, Deadline, DeadlineStatus, FollowUp, TimelineEvent
 from aftersales.cases.permissions import Who
-from aftersales.cases.scoring import rescore
+from aftersales.cases.scoring import rescore, rescore_many, score_case
 from aftersales.cases.services import _apply, record
+from aftersales.domain import lifecycle as lc
 from aftersales.domain import priority as prio
 from aftersales.domain.deadlines import Party, TimeoutOutcome
 from aftersales.domain.platforms import PROFILES
 from aftersales.errors import AftersalesError
+from aftersales.notify.models import OutboxMessage
 from aftersales.notify.outbox import enqueue
 
 log = logging.getLogger(__name__)
@@ -60,82 +62,152 @@ def sweep(now: datetime | None = None) -> SweepReport:
     return report
 
 
+def _claim(ids: list[int], now: datetime, **changes) -> list[int]:
+    """Claim open deadlines for this sweep: lock them (skipping rows another sweep holds) and
+    return the ids still open.  Runs inside the caller's transaction."""
+    qs = Deadline.objects.filter(pk__in=ids, status=DeadlineStatus.OPEN)
+    if connection.features.has_select_for_update_skip_locked:
+        qs = qs.select_for_update(skip_locked=True)
+    if "warned_at" in changes:
+        qs = qs.filter(warned_at__isnull=True)
+    claimed = list(qs.values_list("pk", flat=True))
+    Deadline.objects.filter(pk__in=claimed).update(**changes)
+    return claimed
+
+
 def _warn(now: datetime, report: SweepReport) -> None:
     horizon = max((p.warn_before for p in PROFILES.values()), default=timedelta(hours=12))
-    candidates = (Deadline.objects.filter(status=DeadlineStatus.OPEN, party=Party.SELLER, warned_at__isnull=True,
-                                          due_at__gt=now, due_at__lte=now + horizon)
-                  .select_related("case__shop").order_by("due_at"))
-    for d in candidates.iterator(chunk_size=BATCH):
-        if d.due_at - d.case.shop.profile.warn_before > now:
+    last_id = 0
+    while True:
+        batch = list(Deadline.objects.filter(status=DeadlineStatus.OPEN, party=Party.SELLER, warned_at__isnull=True,
+                                             due_at__gt=now, due_at__lte=now + horizon, pk__gt=last_id)
+                     .select_related("case__shop").order_by("pk")[:BATCH])
+        if not batch:
+            return
+        last_id = batch[-1].pk
+        due = [d for d in batch if d.due_at - d.case.shop.profile.warn_before <= now]
+        covered = _covering_due(d.case_id for d in due if d.on_timeout == TimeoutOutcome.BREACH_ONLY)
+        due = [d for d in due if not (d.on_timeout == TimeoutOutcome.BREACH_ONLY
+                                      and covered.get(d.case_id) and covered[d.case_id] <= d.due_at)]
+        if not due:
             continue
         with transaction.atomic():
-            if not Deadline.objects.filter(pk=d.pk, status=DeadlineStatus.OPEN, warned_at__isnull=True).update(
-                    warned_at=now):
-                continue
-            left = d.due_at - now
-            hours = max(int(left.total_seconds() // 3600), 0)
-            what_zh, what_en = DEADLINE_LABELS.get(d.kind, (d.kind, d.kind))
-            then_zh, then_en = OUTCOME_LABELS.get(d.on_timeout, (d.on_timeout, d.on_timeout))
-            record(d.case, "deadline.warning", Who.system(), now, buyer_visible=False,
-                   zh=f"提醒：{what_zh}将在约 {hours} 小时后到期（{d.due_at:%Y-%m-%d %H:%M} UTC），超时将{then_zh}。",
-                   en=f"Reminder: {what_en} is due in about {hours} h ({d.due_at:%Y-%m-%d %H:%M} UTC); "
-                      f"on timeout: {then_en}.",
-                   data={"deadline": d.pk})
-            enqueue(d.case, "team.deadline_warning", "team",
-                    {"case": d.case_id, "deadline": d.pk, "due_at": d.due_at.isoformat()}, now)
-            report.warned += 1
+            claimed = set(_claim([d.pk for d in due], now, warned_at=now))
+            events, outbox = [], []
+            for d in due:
+                if d.pk not in claimed:
+                    continue
+                hours = max(int((d.due_at - now).total_seconds() // 3600), 0)
+                what_zh, what_en = DEADLINE_LABELS.get(d.kind, (d.kind, d.kind))
+                then_zh, then_en = OUTCOME_LABELS.get(d.on_timeout, (d.on_timeout, d.on_timeout))
+                events.append(_event(d.case, "deadline.warning", now, data={"deadline": d.pk},
+                    zh=f"提醒：{what_zh}将在约 {hours} 小时后到期（{d.due_at:%Y-%m-%d %H:%M} UTC），超时将{then_zh}。",
+                    en=f"Reminder: {what_en} is due in about {hours} h ({d.due_at:%Y-%m-%d %H:%M} UTC); "
+                       f"on timeout: {then_en}."))
+                outbox.append(_outbox(d.case, "team.deadline_warning", "team", now,
+                                      {"case": d.case_id, "deadline": d.pk, "due_at": d.due_at.isoformat()}))
+            TimelineEvent.objects.bulk_create(events)
+            OutboxMessage.objects.bulk_create(outbox)
+            report.warned += len(events)
+
+
+def _covering_due(case_ids) -> dict[int, datetime]:
+    """For each case, its earliest open seller deadline that has a consequence.  A breach-only
+    promise due after it needs no warning of its own: that warning already tells the team."""
+    ids = list(set(case_ids))
+    if not ids:
+        return {}
+    rows = (Deadline.objects.filter(case_id__in=ids, status=DeadlineStatus.OPEN, party=Party.SELLER)
+            .exclude(on_timeout=TimeoutOutcome.BREACH_ONLY).values("case_id").annotate(first=Min("due_at")))
+    return {r["case_id"]: r["first"] for r in rows}
+
+
+def _event(case, kind: str, now: datetime, *, zh: str, en: str, data: dict) -> TimelineEvent:
+    return TimelineEvent(case=case, kind=kind, actor=lc.Actor.SYSTEM, message_zh=zh, message_en=en, data=data,
+                         visible_to_buyer=False, created_at=now)
+
+
+def _outbox(case, topic: str, channel: str, now: datetime, payload: dict) -> OutboxMessage:
+    return OutboxMessage(organisation_id=case.organisation_id, case=case, topic=topic, channel=channel,
+                         payload=payload, next_attempt_at=now, created_at=now)
 
 
 def _expire(now: datetime, report: SweepReport) -> None:
+    """Deadlines that ran out.  Those that change no state (breached promises, marketplace
+    timeouts the platform performs) are handled a batch at a time; those where we perform the
+    timeout (own stores) go one case at a time through the ordinary transition."""
+    last_id = 0
     while True:
-        ids = list(Deadline.objects.filter(status=DeadlineStatus.OPEN, due_at__lte=now)
-                   .order_by("due_at", "id").values_list("pk", flat=True)[:BATCH])
-        if not ids:
+        batch = list(Deadline.objects.filter(status=DeadlineStatus.OPEN, due_at__lte=now, pk__gt=last_id)
+                     .select_related("case__shop").order_by("pk")[:BATCH])
+        if not batch:
             return
-        for pk in ids:
+        last_id = batch[-1].pk
+        acting, simple = [], []
+        for d in batch:
+            performs = (d.on_timeout != TimeoutOutcome.BREACH_ONLY and d.case.shop.profile.executes_timeouts
+                        and d.on_timeout in timers.TIMEOUT_ACTIONS)
+            (acting if performs else simple).append(d)
+        if simple:
+            _expire_batch(simple, now, report)
+        for d in acting:
             try:
-                _expire_one(pk, now, report)
+                _expire_one(d.pk, now, report)
             except AftersalesError as exc:  # the case moved on meanwhile: note it, keep sweeping
                 report.failed += 1
-                report.details.append(f"deadline {pk}: {exc}")
-                Deadline.objects.filter(pk=pk, status=DeadlineStatus.OPEN).update(
+                report.details.append(f"deadline {d.pk}: {exc}")
+                Deadline.objects.filter(pk=d.pk, status=DeadlineStatus.OPEN).update(
                     status=DeadlineStatus.CANCELLED, closed_at=now)
 
 
-def _expire_one(pk: int, now: datetime, report: SweepReport) -> None:
+def _expire_batch(deadlines: list[Deadline], now: datetime, report: SweepReport) -> None:
     with transaction.atomic():
-        d = Deadline.objects.select_related("case__shop", "case__buyer").get(pk=pk)
+        claimed = set(_claim([d.pk for d in deadlines], now, status=DeadlineStatus.EXPIRED, closed_at=now))
+        events, outbox, cases = [], [], {}
+        for d in deadlines:
+            if d.pk not in claimed:
+                continue
+            case, profile = d.case, d.case.shop.profile
+            cases[case.pk] = case
+            what_zh, what_en = DEADLINE_LABELS.get(d.kind, (d.kind, d.kind))
+            then_zh, then_en = OUTCOME_LABELS.get(d.on_timeout, (d.on_timeout, d.on_timeout))
+            if d.on_timeout == TimeoutOutcome.BREACH_ONLY:
+                events.append(_event(case, "deadline.breached", now, data={"deadline": d.pk},
+                                     zh=f"未能在承诺时间内完成{what_zh}（{d.note}）。",
+                                     en=f"Missed the {what_en} promise ({d.note})."))
+                report.breached += 1
+            else:
+                events.append(_event(case, "deadline.lapsed", now, data={"deadline": d.pk, "timeout": d.on_timeout},
+                                     zh=f"{what_zh}已超时：{profile.name_zh}将{then_zh}，等待平台同步结果。",
+                                     en=f"The {what_en} deadline passed: {profile.name_en} will {then_en}; "
+                                        f"waiting for the platform to confirm."))
+                outbox.append(_outbox(case, "platform.reconcile", "platform", now,
+                                      {"case": case.pk, "platform_case_id": case.platform_case_id}))
+                report.lapsed += 1
+        TimelineEvent.objects.bulk_create(events)
+        OutboxMessage.objects.bulk_create(outbox)
+        rescore_many(list(cases.values()), now)
+
+
+def _expire_one(pk: int, now: datetime, report: SweepReport) -> None:
+    """Perform an own store's timeout: the ordinary transition, as the system, with the reason."""
+    with transaction.atomic():
+        d = Deadline.objects.get(pk=pk)
         if not Deadline.objects.filter(pk=pk, status=DeadlineStatus.OPEN).update(
                 status=DeadlineStatus.EXPIRED, closed_at=now):
             return
         case = Case.objects.select_for_update(of=("self",)).select_related("shop", "buyer").get(pk=d.case_id)
-        profile = case.shop.profile
         what_zh, what_en = DEADLINE_LABELS.get(d.kind, (d.kind, d.kind))
         then_zh, then_en = OUTCOME_LABELS.get(d.on_timeout, (d.on_timeout, d.on_timeout))
-        action = timers.TIMEOUT_ACTIONS.get(d.on_timeout)
-        if d.on_timeout == TimeoutOutcome.BREACH_ONLY:
-            record(case, "deadline.breached", Who.system(), now, buyer_visible=False,
-                   zh=f"未能在承诺时间内完成{what_zh}（{d.note}）。", en=f"Missed the {what_en} promise ({d.note}).",
-                   data={"deadline": d.pk})
-            report.breached += 1
-        elif profile.executes_timeouts and action is not None and d.step == case.state:
-            explanation = (f"原因：{what_zh}已超时（截止 {d.due_at:%Y-%m-%d %H:%M} UTC），按店铺规则{then_zh}。",
-                           f"Why: the {what_en} deadline passed ({d.due_at:%Y-%m-%d %H:%M} UTC); "
-                           f"the shop's rule is to {then_en}.")
-            _apply(case, action, Who.system(), now, explanation=explanation,
-                   data={"deadline": d.pk, "timeout": d.on_timeout})
-            report.applied += 1
-        else:
-            record(case, "deadline.lapsed", Who.system(), now, buyer_visible=False,
-                   zh=f"{what_zh}已超时：{profile.name_zh}将{then_zh}，等待平台同步结果。",
-                   en=f"The {what_en} deadline passed: {profile.name_en} will {then_en}; "
-                      f"waiting for the platform to confirm.",
-                   data={"deadline": d.pk, "timeout": d.on_timeout})
-            enqueue(case, "platform.reconcile", "platform",
-                    {"case": case.pk, "platform_case_id": case.platform_case_id}, now)
-            report.lapsed += 1
-        case.refresh_from_db()
-        rescore(case, now)
+        if d.step != case.state:   # the step was left without closing its timer: nothing to do
+            rescore(case, now)
+            return
+        explanation = (f"原因：{what_zh}已超时（截止 {d.due_at:%Y-%m-%d %H:%M} UTC），按店铺规则{then_zh}。",
+                       f"Why: the {what_en} deadline passed ({d.due_at:%Y-%m-%d %H:%M} UTC); "
+                       f"the shop's rule is to {then_en}.")
+        _apply(case, timers.TIMEOUT_ACTIONS[d.on_timeout], Who.system(), now, explanation=explanation,
+               data={"deadline": d.pk, "timeout": d.on_timeout})
+        report.applied += 1
 
 
 def _follow_ups(now: datetime, report: SweepReport) -> None:
@@ -152,11 +224,21 @@ def _follow_ups(now: datetime, report: SweepReport) -> None:
 
 
 def _rescore_changed_bands(now: datetime, report: SweepReport) -> None:
-    """Time left shrinks by itself: re-score open cases whose time band changed."""
-    qs = (Case.objects.filter(is_open=True, next_due_at__isnull=False, next_due_at__lte=now + timedelta(hours=72))
-          .select_related("shop").only("pk", "urgent", "vip", "channel", "is_open", "time_band", "next_due_at",
-                                       "shop__channel_weights", "shop__platform"))
-    for case in qs.iterator(chunk_size=BATCH):
-        if prio.time_band(case.next_due_at - now) != case.time_band:
-            rescore(case, now)
-            report.rescored += 1
+    """Time left shrinks by itself: re-score open cases whose time band changed.  Only cases due
+    within the widest band can change, and their nearest deadline is already stored."""
+    last_id = 0
+    while True:
+        batch = list(Case.objects.filter(is_open=True, next_due_at__isnull=False,
+                                         next_due_at__lte=now + timedelta(hours=72), pk__gt=last_id)
+                     .select_related("shop").only("pk", "urgent", "vip", "channel", "is_open", "time_band",
+                                                  "next_due_at", "priority", "priority_band",
+                                                  "shop__channel_weights", "shop__platform")
+                     .order_by("pk")[:BATCH])
+        if not batch:
+            return
+        last_id = batch[-1].pk
+        changed = [c for c in batch if prio.time_band(c.next_due_at - now) != c.time_band]
+        for case in changed:
+            score_case(case, case.next_due_at, now)
+        Case.objects.bulk_update(changed, ["priority", "priority_band", "time_band"])
+        report.rescored += len(changed)

@@ -126,21 +126,23 @@ def nearest_seller_due(case) -> datetime | None:
         m=Min("due_at"))["m"]
 
 
-def set_platform_due(case, due_at: datetime, now: datetime) -> Deadline | None:
-    """The platform sent (or changed) the current node's deadline: it replaces ours."""
+def set_platform_due(case, due_at: datetime, now: datetime) -> bool:
+    """The platform sent (or changed) the current node's deadline: it replaces ours.  True when
+    anything changed."""
     current = (Deadline.objects.filter(case=case, step=case.state, status=DeadlineStatus.OPEN)
                .exclude(source=DeadlineSource.POLICY).first())
     if current is None:
         rule = case.shop.profile.deadline_rule(lc.CaseState(case.state), lc.CaseType(case.case_type))
         if rule is None:
-            return None
-        return Deadline.objects.create(case=case, kind=rule.kind, party=rule.party, step=case.state, due_at=due_at,
+            return False
+        Deadline.objects.create(case=case, kind=rule.kind, party=rule.party, step=case.state, due_at=due_at,
                                        source=DeadlineSource.PLATFORM, clock=rule.clock, on_timeout=rule.on_timeout,
                                        note=f"{case.shop.profile.name_en} deadline", created_at=now)
-    if current.due_at != due_at:
+        return True
+    if current.due_at != due_at or current.source != DeadlineSource.PLATFORM:
         Deadline.objects.filter(pk=current.pk).update(
             due_at=due_at, source=DeadlineSource.PLATFORM, warned_at=None,
             extended_count=current.extended_count + (1 if due_at > current.due_at else 0),
             note=f"{case.shop.profile.name_en} deadline (was {current.due_at.isoformat()})"[:300])
-        current.refresh_from_db()
-    return current
+        return True
+    return False

@@ -314,3 +314,31 @@ def test_concurrent_actions_on_postgres_only_one_wins():
         t.join()
     assert sorted(results).count("refused") == 1
     assert TimelineEvent.objects.filter(case=case, kind="transition").count() == 1
+
+
+def test_a_person_can_move_a_deadline_and_it_is_labelled_manual(shop):
+    case, _ = new_case(shop)
+    deadline = case.deadlines.get(kind="seller_review", on_timeout="auto_approve")
+    later = deadline.due_at + timedelta(days=1)
+    with pytest.raises(ValidationFailed):
+        services.extend_deadline(shop.organisation, case.pk, deadline.pk, SUPERVISOR, later, reason=" ")
+    with pytest.raises(ValidationFailed):
+        services.extend_deadline(shop.organisation, case.pk, deadline.pk, SUPERVISOR, NOW - timedelta(hours=1), "x")
+    moved = services.extend_deadline(shop.organisation, case.pk, deadline.pk, SUPERVISOR, later,
+                                     reason="buyer is travelling")
+    assert (moved.due_at, moved.source, moved.extended_count) == (later, "manual", 1)
+    assert "buyer is travelling" in moved.note
+    assert Case.objects.get(pk=case.pk).next_due_at <= later
+
+
+def test_assigning_only_to_members_of_the_same_organisation(shop, django_user_model):
+    from aftersales.accounts.models import Membership
+
+    case, _ = new_case(shop)
+    agent = django_user_model.objects.create_user("agent-a")
+    outsider = django_user_model.objects.create_user("outsider")
+    Membership.objects.create(user=agent, organisation=shop.organisation, role="agent")
+    with pytest.raises(ValidationFailed):
+        services.assign_case(shop.organisation, case.pk, SUPERVISOR, outsider)
+    services.assign_case(shop.organisation, case.pk, SUPERVISOR, agent)
+    assert Case.objects.get(pk=case.pk).assignee == agent

@@ -39,6 +39,9 @@ class Who:
     role: str | None = None
     approval_limit: Decimal | None = None   # None: no limit
 
+    def __post_init__(self):
+        object.__setattr__(self, "actor", lc.Actor(self.actor))
+
     @classmethod
     def system(cls) -> "Who":
         return cls(lc.Actor.SYSTEM)

@@ -411,3 +411,53 @@ def complete_follow_up(organisation, case_id: int, who: Who, outcome: str) -> Fo
     fu.refresh_from_db()
     return fu
 
+
+
+def extend_deadline(organisation, case_id: int, deadline_id: int, who: Who, due_at: datetime,
+                    reason: str) -> "Deadline":
+    """A person moves a deadline (the buyer asked for more time, the platform granted an extension
+    by phone).  The record keeps its kind and consequence; its source becomes manual."""
+    from aftersales.cases.models import Deadline, DeadlineStatus
+    from aftersales.domain.deadlines import DeadlineSource
+
+    if due_at.tzinfo is None:
+        raise ValidationFailed.field("due_at", "give a time zone (e.g. 2026-11-30T18:00:00+08:00)")
+    if not reason.strip():
+        raise ValidationFailed.field("reason", "say why the deadline moves")
+    now = clock.now()
+    if due_at <= now:
+        raise ValidationFailed.field("due_at", "must be in the future")
+    with transaction.atomic():
+        case = get_case(organisation, case_id, lock=True)
+        deadline = Deadline.objects.filter(case=case, pk=deadline_id, status=DeadlineStatus.OPEN).first()
+        if deadline is None:
+            raise NotFound(f"no open deadline {deadline_id} on case {case.number}")
+        old = deadline.due_at
+        Deadline.objects.filter(pk=deadline.pk).update(
+            due_at=due_at, source=DeadlineSource.MANUAL, warned_at=None,
+            extended_count=deadline.extended_count + (1 if due_at > old else 0),
+            note=f"moved by {who.label} from {old.isoformat()}: {reason}"[:300])
+        record(case, "deadline.moved", who, now, buyer_visible=False,
+               zh=f"截止时间由 {old:%Y-%m-%d %H:%M} 调整为 {due_at:%Y-%m-%d %H:%M}（UTC）：{reason}",
+               en=f"Deadline moved from {old:%Y-%m-%d %H:%M} to {due_at:%Y-%m-%d %H:%M} UTC: {reason}",
+               data={"deadline": deadline.pk})
+        rescore(case, now)
+    deadline.refresh_from_db()
+    return deadline
+
+
+def assign_case(organisation, case_id: int, who: Who, assignee) -> Case:
+    """Give the case to a member of the same organisation (None: back to the pool)."""
+    from aftersales.accounts.models import Membership
+
+    if assignee is not None and not Membership.objects.filter(organisation=organisation, user=assignee).exists():
+        raise ValidationFailed.field("assignee", "not a member of this organisation")
+    now = clock.now()
+    with transaction.atomic():
+        case = get_case(organisation, case_id, lock=True)
+        Case.objects.filter(pk=case.pk).update(assignee=assignee, updated_at=now, version=F("version") + 1)
+        name = str(assignee) if assignee is not None else "-"
+        record(case, "assigned", who, now, buyer_visible=False, zh=f"分配给 {name}", en=f"Assigned to {name}",
+               data={"assignee": getattr(assignee, "pk", None)})
+    case.refresh_from_db()
+    return case

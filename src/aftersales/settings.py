@@ -141,6 +141,7 @@ MEDIA_ROOT = HOME / "media"
 MEDIA_URL = "/media/"
 STATIC_URL = "/static/"
 STATIC_ROOT = HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 S3_BUCKET = env("AFTERSALES_S3_BUCKET")
 if S3_BUCKET:
     _default_storage = {

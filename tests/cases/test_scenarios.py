@@ -7,7 +7,6 @@ the platform's word for the outcome.  Own stores: our sweep performs the timeout
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest

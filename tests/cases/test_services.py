@@ -136,6 +136,9 @@ def test_a_line_is_never_requested_or_refunded_twice(shop):
         new_case(shop, "refund_only", quantity=1, order=order)
     assert "0 left" in str(exc.value.fields)
     perform(shop.organisation, first.pk, "approve", SUPERVISOR)
+    with pytest.raises(NotAllowed):   # not paid yet
+        services.confirm_refund(shop.organisation, first.pk, Who.system())
+    services.pay_refund(shop.organisation, first.pk, Who(actor="seller", role="finance"))
     services.confirm_refund(shop.organisation, first.pk, Who.system())
     line = OrderLine.objects.get(order=order)
     assert (line.qty_requested, line.qty_refunded, line.amount_refunded) == (0, 2, line.paid_amount)

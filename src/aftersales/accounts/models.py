@@ -54,6 +54,8 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=12)
     key_hash = models.CharField(max_length=64, unique=True)  # lookup on every API request
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.SUPERVISOR)
+    # Like a member's: refunds above it need a person with a higher limit; null = no limit.
+    refund_approval_limit = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -75,7 +75,8 @@ class OrganisationAuth(HttpBearer):
             ApiToken.objects.filter(pk=row.pk).filter(
                 Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_EVERY)
             ).update(last_used_at=now)
-        return Caller(organisation=row.organisation, role=row.role, token=row)
+        return Caller(organisation=row.organisation, role=row.role, token=row,
+                      approval_limit=row.refund_approval_limit)
 
     def _session(self, request: HttpRequest) -> Caller | None:
         user = getattr(request, "user", None)

@@ -22,7 +22,7 @@ from aftersales.cases.explain import state_label
 from aftersales.cases.models import Case, Evidence, Rating
 from aftersales.cases.permissions import PAY_ROLES, ROLE_ACTIONS
 from aftersales.domain import lifecycle as lc
-from aftersales.errors import Conflict, NotFound, ValidationFailed
+from aftersales.errors import NotFound, ValidationFailed
 
 router = Router(tags=["cases"])
 
@@ -177,21 +177,17 @@ def timeline(request, case_id: int = _case_id(), buyer_view: bool = False):
 def act(request, payload: ActionBody, case_id: int = _case_id()):
     who = caller(request)
     org = who.organisation
+    version = payload.expected_version
     if payload.action in ("pay_refund", "confirm_refund", "inspect"):
-        if payload.expected_version is not None:
-            current = services.get_case(org, case_id)
-            if current.version != payload.expected_version:
-                raise Conflict(f"case {current.number} changed since you loaded it (version {current.version})",
-                               message_zh="售后单已被他人更新，请刷新后重试")
         if payload.action == "pay_refund":
-            services.pay_refund(org, case_id, who.who, external_id=payload.external_id)
+            services.pay_refund(org, case_id, who.who, external_id=payload.external_id, expected_version=version)
         elif payload.action == "confirm_refund":
-            services.confirm_refund(org, case_id, who.who)
+            services.confirm_refund(org, case_id, who.who, expected_version=version)
         else:
             if payload.outcome is None:
                 raise ValidationFailed.field("outcome", "say what the inspection found")
             services.inspect_return(org, case_id, who.who, payload.outcome.value, payload.note,
-                                    payload.quantity_ok, payload.quantity_damaged)
+                                    payload.quantity_ok, payload.quantity_damaged, expected_version=version)
     else:
         services.perform(org, case_id, payload.action, who.who, services.ActionInput(
             reason=payload.reason, amount=payload.amount, carrier=payload.carrier,

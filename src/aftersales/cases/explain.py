@@ -20,6 +20,18 @@ STATE_LABELS: dict[str, tuple[str, str]] = {
     lc.CaseState.UNKNOWN: ("平台状态未知", "Unknown platform status"),
 }
 
+CASE_TYPE_LABELS: dict[str, tuple[str, str]] = {
+    lc.CaseType.CANCEL_PRE_SHIPMENT: ("未发货退款", "Refund before shipment"),
+    lc.CaseType.REFUND_ONLY: ("仅退款", "Refund only"),
+    lc.CaseType.RETURN_REFUND: ("退货退款", "Return and refund"),
+    lc.CaseType.EXCHANGE: ("换货", "Exchange"),
+    lc.CaseType.REPAIR: ("维修", "Repair"),
+    lc.CaseType.RESHIP: ("补寄", "Reship"),
+    lc.CaseType.PRICE_PROTECTION: ("价保", "Price protection"),
+    lc.CaseType.COMPLAINT: ("投诉", "Complaint"),
+    lc.CaseType.OTHER: ("其他", "Other"),
+}
+
 ACTION_LABELS: dict[str, tuple[str, str]] = {
     lc.Action.APPROVE: ("同意申请", "Approve"),
     lc.Action.REJECT: ("拒绝申请", "Reject"),

@@ -54,8 +54,17 @@ class CaseIn:
     created_at: datetime | None = None
 
 
+def _canonical(value):
+    """The same request written two ways ("10" and "10.00") hashes the same."""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
 def _hash(data: CaseIn) -> str:
-    return hashlib.sha256(json.dumps(asdict(data), sort_keys=True, default=str).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(asdict(data), sort_keys=True, default=_canonical).encode()).hexdigest()
 
 
 def submit_case(organisation, data: CaseIn, who: Who, idempotency_key: str = "") -> tuple[Case, bool]:

@@ -102,6 +102,9 @@ class Case(models.Model):
             # "deadline before": WHERE organisation=? AND next_due_at < ?
             models.Index(fields=["organisation", "next_due_at"], condition=models.Q(is_open=True),
                          name="case_due_idx"),
+            # the queue sorted by newest: ... AND is_open ORDER BY created_at DESC, id DESC
+            models.Index(fields=["organisation", "-created_at", "-id"], condition=models.Q(is_open=True),
+                         name="case_created_idx"),
             # the sweep's re-scoring: WHERE is_open AND next_due_at <= now + 72h
             models.Index(fields=["next_due_at"], condition=models.Q(is_open=True), name="case_sweep_due_idx"),
         ]

@@ -14,7 +14,7 @@ from django.db.models import F
 
 from aftersales import clock
 from aftersales.cases import ledger, timers
-from aftersales.cases.explain import transition_text
+from aftersales.cases.explain import CASE_TYPE_LABELS, transition_text
 from aftersales.cases.models import (
     OFFER_ROUTES, Case, CaseLine, FollowUp, Inspection, InspectionOutcome, Message, Offer, Refund,
     ReturnShipment, TimelineEvent,
@@ -96,9 +96,8 @@ def create_case(organisation, new: NewCase, who: Who, *, auto_decide: bool = Tru
             platform_status_raw=new.platform_status_raw, platform_type_raw=new.platform_type_raw,
             platform_payload=new.platform_payload, currency=new.shop.currency, requested_amount=amount,
             urgent=new.urgent, created_at=created_at, updated_at=now,
+            closed_at=created_at if state.is_terminal else None,
         )
-        if state.is_terminal:
-            case.closed_at = created_at
         CaseLine.objects.bulk_create([
             CaseLine(case=case, order_line=line, quantity=qty, amount=ledger.line_share(line, qty))
             for line, qty in new.lines])
@@ -107,8 +106,8 @@ def create_case(organisation, new: NewCase, who: Who, *, auto_decide: bool = Tru
         evaluation = evaluate_case(case, now)
         type(new.buyer).objects.filter(pk=new.buyer.pk).update(case_count=F("case_count") + 1)
         record(case, "created", who, now, after=state,
-               zh=f"收到售后申请（{case.get_case_type_display()}，金额 {amount} {case.currency}）。{evaluation.zh}",
-               en=f"After-sales request received ({case_type.value.replace('_', ' ')}, {amount} {case.currency}). "
+               zh=f"收到售后申请（{CASE_TYPE_LABELS[case_type][0]}，金额 {amount} {case.currency}）。{evaluation.zh}",
+               en=f"After-sales request received ({CASE_TYPE_LABELS[case_type][1].lower()}, {amount} {case.currency}). "
                   f"{evaluation.en}",
                data={"policy": case.policy_result})
         if not state.is_terminal:
@@ -198,7 +197,10 @@ def _apply(case: Case, action: lc.Action, who: Who, now: datetime, *, reason: st
     amount = inputs.amount if inputs.amount is not None else (case.approved_amount or case.requested_amount)
     if amount is not None and (amount < 0 or amount > case.requested_amount and action != A.OFFER):
         raise ValidationFailed.field("amount", f"must be between 0 and the requested {case.requested_amount}")
-    check_action(who, action, amount if move.target == S.REFUND_IN_PROGRESS else None)
+    # Approving a money case commits the refund, even when the goods must come back first.
+    commits_money = move.target == S.REFUND_IN_PROGRESS or (
+        action in (A.APPROVE, A.ACCEPT_OFFER) and lc.Route(case.route) in (lc.Route.REFUND, lc.Route.RETURN_THEN_REFUND))
+    check_action(who, action, amount if commits_money else None)
     _before_move(case, move, inputs, who, now, amount)
 
     changes = {"state": move.target, "is_open": not move.target.is_terminal, "updated_at": now,
@@ -295,13 +297,21 @@ def _after_move(case: Case, move: lc.Move, who: Who, now: datetime) -> None:
 # ---------------------------------------------------------------------------------------------
 # Money: paying an approved refund
 
-def pay_refund(organisation, case_id: int, who: Who, *, external_id: str = "") -> Case:
+def _check_version(case: Case, expected: int | None) -> None:
+    if expected is not None and expected != case.version:
+        raise Conflict(f"case {case.number} changed since you loaded it (version {case.version})",
+                       message_zh="售后单已被他人更新，请刷新后重试")
+
+
+def pay_refund(organisation, case_id: int, who: Who, *, external_id: str = "",
+               expected_version: int | None = None) -> Case:
     """Send an approved refund (finance / owner).  Marketplaces pay themselves once approved, so
     there this only records that the platform was asked; own stores mark the payment made."""
     check_pay(who)
     now = clock.now()
     with transaction.atomic():
         case = get_case(organisation, case_id, lock=True)
+        _check_version(case, expected_version)
         updated = Refund.objects.filter(case=case, status=lc.RefundState.APPROVED).update(
             status=lc.RefundState.PROCESSING, paid_by=who.user, paid_at=now, external_id=external_id)
         if not updated:
@@ -315,11 +325,16 @@ def pay_refund(organisation, case_id: int, who: Who, *, external_id: str = "") -
     return case
 
 
-def confirm_refund(organisation, case_id: int, who: Who) -> Case:
-    """The money arrived (payment callback, platform message, or finance confirming by hand)."""
+def confirm_refund(organisation, case_id: int, who: Who, *, expected_version: int | None = None) -> Case:
+    """The money arrived (payment callback, platform message, or finance confirming by hand).
+    Only the platform may report a refund it paid without our paying step."""
     now = clock.now()
     with transaction.atomic():
         case = get_case(organisation, case_id, lock=True)
+        _check_version(case, expected_version)
+        if who.actor != lc.Actor.PLATFORM and not Refund.objects.filter(
+                case=case, status=lc.RefundState.PROCESSING).exists():
+            raise NotAllowed("the refund has not been paid yet: pay it first", message_zh="退款尚未打款，请先打款")
         actor_who = who if who.actor in (lc.Actor.SYSTEM, lc.Actor.PLATFORM) else Who(lc.Actor.SYSTEM, who.user)
         if who.actor == lc.Actor.SELLER:
             check_pay(who)
@@ -356,7 +371,8 @@ def add_message(organisation, case_id: int, who: Who, body: str, channel: str = 
 
 
 def inspect_return(organisation, case_id: int, who: Who, outcome: str, note: str = "",
-                   quantity_ok: int | None = None, quantity_damaged: int = 0) -> Case:
+                   quantity_ok: int | None = None, quantity_damaged: int = 0,
+                   expected_version: int | None = None) -> Case:
     """The warehouse records what came back; a clean return confirms receipt, anything else refuses it."""
     try:
         outcome = InspectionOutcome(outcome)
@@ -367,6 +383,7 @@ def inspect_return(organisation, case_id: int, who: Who, outcome: str, note: str
     now = clock.now()
     with transaction.atomic():
         case = get_case(organisation, case_id, lock=True)
+        _check_version(case, expected_version)
         total = sum(cl.quantity for cl in case.lines.all())
         ok = total if quantity_ok is None and outcome == InspectionOutcome.OK else (quantity_ok or 0)
         Inspection.objects.create(case=case, outcome=outcome, quantity_ok=ok, quantity_damaged=quantity_damaged,
@@ -414,7 +431,7 @@ def complete_follow_up(organisation, case_id: int, who: Who, outcome: str) -> Fo
 
 
 def extend_deadline(organisation, case_id: int, deadline_id: int, who: Who, due_at: datetime,
-                    reason: str) -> "Deadline":
+                    reason: str):
     """A person moves a deadline (the buyer asked for more time, the platform granted an extension
     by phone).  The record keeps its kind and consequence; its source becomes manual."""
     from aftersales.cases.models import Deadline, DeadlineStatus

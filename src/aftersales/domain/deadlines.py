@@ -22,7 +22,7 @@ Both functions return UTC datetimes (the deadline row stores UTC) and refuse nai
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo

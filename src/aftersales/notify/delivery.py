@@ -12,7 +12,6 @@ import logging
 from datetime import datetime, timedelta
 from typing import Callable
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
 

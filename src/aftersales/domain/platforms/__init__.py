@@ -3,6 +3,8 @@
 from aftersales.domain.platforms import douyin, own_store, taobao, tiktok_shop
 from aftersales.domain.platforms.base import DeadlineRule, Mapped, PlatformProfile
 
+__all__ = ["PROFILES", "DeadlineRule", "Mapped", "PlatformProfile", "profile"]
+
 PROFILES: dict[str, PlatformProfile] = {
     p.code: p for p in (douyin.PROFILE, tiktok_shop.PROFILE, taobao.PROFILE, own_store.PROFILE)
 }

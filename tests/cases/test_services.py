@@ -345,3 +345,17 @@ def test_assigning_only_to_members_of_the_same_organisation(shop, django_user_mo
         services.assign_case(shop.organisation, case.pk, SUPERVISOR, outsider)
     services.assign_case(shop.organisation, case.pk, SUPERVISOR, agent)
     assert Case.objects.get(pk=case.pk).assignee == agent
+
+
+def test_policy_is_judged_as_of_the_request_not_the_import(shop):
+    """A request made on day 5 after delivery and imported a week later is still within 7 days."""
+    order = make_order(shop, placed_at=NOW - timedelta(days=16), delivered_days_after=2)   # delivered 14 days ago
+    requested = NOW - timedelta(days=9)                                                  # day 5 after delivery
+    case, _ = submit_case(shop.organisation, CaseIn(
+        shop_id=shop.pk, order_external_id=order.external_id, case_type="return_refund",
+        reason_code="no_reason.unwanted", created_at=requested), Who.platform())
+    assert case.policy_verdict == "eligible", case.policy_result
+    late, _ = submit_case(shop.organisation, CaseIn(
+        shop_id=shop.pk, order_external_id=make_order(shop, placed_at=NOW - timedelta(days=16)).external_id,
+        case_type="return_refund", reason_code="no_reason.unwanted"), Who.platform())
+    assert late.policy_verdict == "not_eligible"

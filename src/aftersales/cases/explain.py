@@ -97,3 +97,10 @@ def transition_text(move: lc.Move, reason: str = "") -> tuple[str, str]:
         zh += f" 原因：{reason}"
         en += f" Reason: {reason}"
     return zh, en
+
+
+def created_text(case_type: str, amount, currency: str, evaluation) -> tuple[str, str]:
+    """The "request received" sentence of a new case, with the policy's verdict and reasons."""
+    zh_type, en_type = CASE_TYPE_LABELS[case_type]
+    return (f"收到售后申请（{zh_type}，金额 {amount} {currency}）。{evaluation.zh}",
+            f"After-sales request received ({en_type.lower()}, {amount} {currency}). {evaluation.en}")

@@ -20,7 +20,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
@@ -30,16 +30,16 @@ from aftersales import clock
 from aftersales.accounts.models import Organisation
 from aftersales.cases import bulk, ledger, timers
 from aftersales.cases import rows as rowlib
-from aftersales.cases.explain import CASE_TYPE_LABELS
+from aftersales.cases.explain import created_text
 from aftersales.cases.intake import CaseIn
-from aftersales.cases.intake import _hash as request_hash
+from aftersales.cases.intake import request_hash
 from aftersales.cases.models import Case, CaseLine, Deadline, IdempotencyRecord, TimelineEvent
 from aftersales.cases.permissions import Who
-from aftersales.cases.scoring import shop_policy
+from aftersales.cases.scoring import policy_result_dict, policy_time, shop_policy
 from aftersales.catalog.models import Shop
 from aftersales.domain import lifecycle as lc
 from aftersales.domain import priority as prio
-from aftersales.domain.deadlines import Clock, DeadlineKind, DeadlineSource, Party, TimeoutOutcome
+from aftersales.domain.deadlines import Party
 from aftersales.domain.policies import CaseFacts, Exclusion, LineFacts, evaluate
 from aftersales.domain.policies import Protection as ProtectionKind
 from aftersales.domain.reasons import REASONS
@@ -407,22 +407,19 @@ def _build_case(organisation, shop: Shop, data: CaseIn, orders, by_order, buyer_
             for ln, q in picked),
         buyer_lifetime_spend=buyer.lifetime_spend, buyer_case_count=buyer.case_count + buyer_cases[buyer.pk],
         buyer_refund_count=buyer.refund_count, buyer_order_count=buyer.order_count)
-    result = evaluate(facts, _policy(shop), now)
-    policy_result = {
-        "verdict": result.verdict, "version": result.policy_version, "vip": result.vip,
-        "return_shipping_payer": result.return_shipping_payer,
-        "checks": [{"check": c.check, "verdict": c.verdict, "zh": c.zh, "en": c.en} for c in result.checks],
-    }
+    created_at = data.created_at or now
+    result = evaluate(facts, _policy(shop), policy_time(shop, created_at))
+    policy_result = policy_result_dict(result)
     deadlines = _step_deadlines(shop, state, case_type, now, data.platform_deadline) if is_open else []
-    if is_open and data.channel not in ("platform", "import") and shop.first_reply_hours:
-        deadlines.append(_first_reply(shop, now))
+    first_reply = _first_reply(shop, now) if is_open and data.channel not in ("platform", "import") else None
+    if first_reply is not None:
+        deadlines.append(first_reply)
     # scoring.rescore
     dues = [d["due_at"] for d in deadlines if d["party"] == Party.SELLER]
     due = min(dues) if dues and is_open else None
     time_left = (due - now) if due else None
     p = prio.score(urgent=data.urgent, vip=result.vip, channel=data.channel, time_left=time_left,
                    weights=shop.channel_weights or None)
-    created_at = data.created_at or now
     case = {
         "organisation_id": organisation.pk, "shop_id": shop.pk, "buyer_id": buyer.pk, "order_id": order.pk,
         "platform": shop.platform, "platform_case_id": data.platform_case_id, "case_type": case_type,
@@ -436,9 +433,7 @@ def _build_case(organisation, shop: Shop, data: CaseIn, orders, by_order, buyer_
         "updated_at": now, "closed_at": None if is_open else created_at,
     }
     lines = [{"order_line_id": ln.pk, "quantity": q, "amount": share} for (ln, q), share in zip(picked, shares)]
-    zh_type, en_type = CASE_TYPE_LABELS[case_type]
-    texts = (f"收到售后申请（{zh_type}，金额 {amount} {shop.currency}）。{result.zh}",
-             f"After-sales request received ({en_type.lower()}, {amount} {shop.currency}). {result.en}")
+    texts = created_text(case_type, amount, shop.currency, result)
     return _Built(case, buyer, lines, reserve, deadlines, texts, warnings)
 
 
@@ -455,39 +450,21 @@ _DEADLINE_FIELDS = ("kind", "party", "step", "due_at", "source", "clock", "on_ti
 
 def _step_deadlines(shop: Shop, state: lc.CaseState, case_type: str, now: datetime,
                     platform_due: datetime | None) -> list[dict]:
-    """timers.open_step without the insert.  The computed times depend only on the shop, step,
-    type and `now`, so they are worked out once per batch and copied."""
-    key = (shop.pk, shop.policy_version, state, case_type, now)
+    """timers.step_deadlines as dicts.  The computed times depend only on the shop, step, type and
+    `now`, so they are worked out once per batch and copied; a platform deadline is set per row."""
+    key = (shop.pk, shop.policy_version, state, case_type, now, platform_due)
     cached = _due_cache.get(key)
     if cached is None:
         if len(_due_cache) > 512:
             _due_cache.clear()
-        rows: list[Deadline] = []
-        rule = shop.profile.deadline_rule(state, lc.CaseType(case_type))
-        if rule is not None:
-            computed = timers._rule_due(shop, rule, now)
-            source = DeadlineSource.COMPUTED if not shop.profile.executes_timeouts else DeadlineSource.POLICY
-            note = "computed fallback: " if source == DeadlineSource.COMPUTED else ""
-            note += rule.source + ("" if rule.verified else " [unverified default]")
-            if computed.note:
-                note += f"; {computed.note}"
-            rows.append(Deadline(kind=rule.kind, party=rule.party, step=state, due_at=computed.at, source=source,
-                                 clock=rule.clock, on_timeout=rule.on_timeout, note=note[:300], created_at=now))
-        rows += timers._promises(Case(shop=shop, case_type=case_type), state, now)
-        cached = _due_cache[key] = (rule is not None, [{f: getattr(d, f) for f in _DEADLINE_FIELDS} for d in rows])
-    has_rule, templates = cached
-    out = [dict(t) for t in templates]
-    if has_rule and platform_due is not None:
-        # the platform's own deadline is the truth (timers.open_step)
-        out[0].update(due_at=platform_due, source=DeadlineSource.PLATFORM, note=f"{shop.profile.name_en} deadline")
-    return out
+        cached = _due_cache[key] = [{f: getattr(d, f) for f in _DEADLINE_FIELDS}
+                                    for d in timers.step_deadlines(shop, case_type, state, now, platform_due)]
+    return [dict(t) for t in cached]
 
 
-def _first_reply(shop: Shop, now: datetime) -> dict:
-    hours = shop.first_reply_hours
-    return {"kind": DeadlineKind.FIRST_REPLY, "party": Party.SELLER, "step": "", "due_at": now + timedelta(hours=hours),
-            "source": DeadlineSource.POLICY, "clock": Clock.NATURAL, "on_timeout": TimeoutOutcome.BREACH_ONLY,
-            "note": f"shop promise: first reply within {hours} hours", "created_at": now}
+def _first_reply(shop: Shop, now: datetime) -> dict | None:
+    row = timers.first_reply_deadline(shop, now)
+    return {f: getattr(row, f) for f in _DEADLINE_FIELDS} if row is not None else None
 
 
 def _write_cases(organisation, built: list[_Built], buyer_cases: Counter, who: Who, now: datetime) -> None:

@@ -63,7 +63,7 @@ def _canonical(value):
     return str(value)
 
 
-def _hash(data: CaseIn) -> str:
+def request_hash(data: CaseIn) -> str:
     return hashlib.sha256(json.dumps(asdict(data), sort_keys=True, default=_canonical).encode()).hexdigest()
 
 
@@ -73,15 +73,17 @@ def submit_case(organisation, data: CaseIn, who: Who, idempotency_key: str = "")
         rec = IdempotencyRecord.objects.filter(organisation=organisation, scope="case.create",
                                                key=idempotency_key).first()
         if rec is not None:
-            if rec.request_hash != _hash(data):
+            if rec.request_hash != request_hash(data):
                 raise IdempotencyMismatch("this Idempotency-Key was used with a different request",
                                           message_zh="该幂等键已用于另一个不同的请求")
             return Case.objects.get(pk=rec.result["case"]), False
-    shop, order, lines, fields = _resolve(organisation, data)
     if data.platform_case_id:
-        existing = Case.objects.filter(shop=shop, platform_case_id=data.platform_case_id).first()
+        # A re-delivered platform case is the one we have, whatever its lines now hold.
+        existing = Case.objects.filter(organisation=organisation, shop_id=data.shop_id,
+                                       platform_case_id=data.platform_case_id).first()
         if existing is not None:
             return existing, False
+    shop, order, lines, fields = _resolve(organisation, data)
     profile = shop.profile
     state = lc.CaseState.AWAITING_SELLER_REVIEW
     warnings = []
@@ -106,7 +108,7 @@ def submit_case(organisation, data: CaseIn, who: Who, idempotency_key: str = "")
                        en="; ".join(warnings), buyer_visible=False)
             if idempotency_key:
                 IdempotencyRecord.objects.create(organisation=organisation, scope="case.create", key=idempotency_key,
-                                                 request_hash=_hash(data), result={"case": case.pk},
+                                                 request_hash=request_hash(data), result={"case": case.pk},
                                                  created_at=clock.now())
     except IntegrityError:
         # Two deliveries of the same request raced: the other one won; return its case.

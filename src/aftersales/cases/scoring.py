@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 from decimal import Decimal
 
 from aftersales.cases import timers
@@ -70,19 +71,29 @@ class CaseEvaluation:
         return self.result.en
 
 
-def evaluate_case(case: Case, now: datetime) -> CaseEvaluation:
-    """Evaluate the shop's policy on the case and store the result on it."""
-    policy = shop_policy(case.shop)
-    facts = case_facts(case)
-    result = evaluate(facts, policy, now)
-    case.policy_version = result.policy_version
-    case.policy_verdict = result.verdict
-    case.vip = result.vip
-    case.policy_result = {
+def policy_time(shop, requested_at: datetime) -> datetime:
+    """Windows are judged as of the request, in the shop's time zone (day counts are local days)."""
+    return requested_at.astimezone(ZoneInfo(shop.time_zone))
+
+
+def policy_result_dict(result: Evaluation) -> dict:
+    """What is stored on the case (and shown in a dispute): verdict, version and every check."""
+    return {
         "verdict": result.verdict, "version": result.policy_version, "vip": result.vip,
         "return_shipping_payer": result.return_shipping_payer,
         "checks": [{"check": c.check, "verdict": c.verdict, "zh": c.zh, "en": c.en} for c in result.checks],
     }
+
+
+def evaluate_case(case: Case) -> CaseEvaluation:
+    """Evaluate the shop's policy on the case as of its request and store the result on it."""
+    policy = shop_policy(case.shop)
+    facts = case_facts(case)
+    result = evaluate(facts, policy, policy_time(case.shop, case.created_at))
+    case.policy_version = result.policy_version
+    case.policy_verdict = result.verdict
+    case.vip = result.vip
+    case.policy_result = policy_result_dict(result)
     Case.objects.filter(pk=case.pk).update(policy_version=case.policy_version, policy_verdict=case.policy_verdict,
                                            vip=case.vip, policy_result=case.policy_result)
     return CaseEvaluation(facts, result)

@@ -14,7 +14,7 @@ from django.db.models import F
 
 from aftersales import clock
 from aftersales.cases import ledger, timers
-from aftersales.cases.explain import CASE_TYPE_LABELS, transition_text
+from aftersales.cases.explain import created_text, transition_text
 from aftersales.cases.models import (
     OFFER_ROUTES, Case, CaseLine, FollowUp, Inspection, InspectionOutcome, Message, Offer, Refund,
     ReturnShipment, TimelineEvent,
@@ -103,13 +103,10 @@ def create_case(organisation, new: NewCase, who: Who, *, auto_decide: bool = Tru
             for line, qty in new.lines])
         if not state.is_terminal:
             ledger.reserve(case)
-        evaluation = evaluate_case(case, now)
+        evaluation = evaluate_case(case)
         type(new.buyer).objects.filter(pk=new.buyer.pk).update(case_count=F("case_count") + 1)
-        record(case, "created", who, now, after=state,
-               zh=f"收到售后申请（{CASE_TYPE_LABELS[case_type][0]}，金额 {amount} {case.currency}）。{evaluation.zh}",
-               en=f"After-sales request received ({CASE_TYPE_LABELS[case_type][1].lower()}, {amount} {case.currency}). "
-                  f"{evaluation.en}",
-               data={"policy": case.policy_result})
+        zh, en = created_text(case_type, amount, case.currency, evaluation)
+        record(case, "created", who, now, after=state, zh=zh, en=en, data={"policy": case.policy_result})
         if not state.is_terminal:
             timers.open_step(case, state, now, new.platform_due_at)
             if new.channel not in ("platform", "import"):

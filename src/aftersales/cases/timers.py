@@ -43,11 +43,13 @@ def _rule_due(shop, rule: DeadlineRule, start: datetime) -> Due:
     return compute_due(shop, start, clock=rule.clock, hours=rule.hours, business_days=rule.business_days)
 
 
-def open_step(case, state: str, now: datetime, platform_due: datetime | None = None) -> list[Deadline]:
-    """Create the deadline records of the step `state` (platform timer and shop promises)."""
-    shop = case.shop
+def step_deadlines(shop, case_type: str, state: str, now: datetime,
+                   platform_due: datetime | None = None) -> list[Deadline]:
+    """The deadline records of the step `state`, unsaved and without their case: the platform's
+    timer (its own deadline when it sent one, else the profile's default, labelled) and the
+    shop's promises.  `open_step` saves them; the bulk importer copies them."""
     rows: list[Deadline] = []
-    rule = shop.profile.deadline_rule(lc.CaseState(state), lc.CaseType(case.case_type))
+    rule = shop.profile.deadline_rule(lc.CaseState(state), lc.CaseType(case_type))
     if rule is not None:
         if platform_due is not None:
             due, source, note = platform_due, DeadlineSource.PLATFORM, f"{shop.profile.name_en} deadline"
@@ -59,20 +61,25 @@ def open_step(case, state: str, now: datetime, platform_due: datetime | None = N
             if computed.note:
                 note += f"; {computed.note}"
             due = computed.at
-        rows.append(Deadline(case=case, kind=rule.kind, party=rule.party, step=state, due_at=due,
-                             source=source, clock=rule.clock, on_timeout=rule.on_timeout,
-                             note=note[:300], created_at=now))
-    rows += _promises(case, state, now)
+        rows.append(Deadline(kind=rule.kind, party=rule.party, step=state, due_at=due, source=source,
+                             clock=rule.clock, on_timeout=rule.on_timeout, note=note[:300], created_at=now))
+    rows += _promises(shop, rule, state, now)
+    return rows
+
+
+def open_step(case, state: str, now: datetime, platform_due: datetime | None = None) -> list[Deadline]:
+    """Create the deadline records of the step `state` for the case."""
+    rows = step_deadlines(case.shop, case.case_type, state, now, platform_due)
+    for row in rows:
+        row.case = case
     Deadline.objects.bulk_create(rows)
     return rows
 
 
-def _promises(case, state: str, now: datetime) -> list[Deadline]:
+def _promises(shop, rule: DeadlineRule | None, state: str, now: datetime) -> list[Deadline]:
     """The shop's own promises for this step.  On an own store the profile's timers are already the
     shop's rules, so a promise of the same kind as the step's timer would only repeat it."""
-    shop = case.shop
     out = []
-    rule = shop.profile.deadline_rule(lc.CaseState(state), lc.CaseType(case.case_type))
 
     def repeats(kind) -> bool:
         return shop.profile.executes_timeouts and rule is not None and rule.kind == kind
@@ -80,7 +87,7 @@ def _promises(case, state: str, now: datetime) -> list[Deadline]:
     if (state == lc.CaseState.AWAITING_SELLER_REVIEW and shop.review_business_days
             and not repeats(DeadlineKind.SELLER_REVIEW)):
         due = compute_due(shop, now, clock=Clock.BUSINESS_DAYS, business_days=shop.review_business_days)
-        out.append(Deadline(case=case, kind=DeadlineKind.SELLER_REVIEW, party=Party.SELLER, step=state,
+        out.append(Deadline(kind=DeadlineKind.SELLER_REVIEW, party=Party.SELLER, step=state,
                             due_at=due.at, source=DeadlineSource.POLICY, clock=Clock.BUSINESS_DAYS,
                             on_timeout=TimeoutOutcome.BREACH_ONLY,
                             note=(f"shop promise: review within {shop.review_business_days} business days"
@@ -88,21 +95,29 @@ def _promises(case, state: str, now: datetime) -> list[Deadline]:
                             created_at=now))
     if (state == lc.CaseState.REFUND_IN_PROGRESS and shop.refund_within_days
             and not repeats(DeadlineKind.SELLER_REFUND_ISSUE)):
-        out.append(Deadline(case=case, kind=DeadlineKind.SELLER_REFUND_ISSUE, party=Party.SELLER, step=state,
+        out.append(Deadline(kind=DeadlineKind.SELLER_REFUND_ISSUE, party=Party.SELLER, step=state,
                             due_at=now + timedelta(days=shop.refund_within_days), source=DeadlineSource.POLICY,
                             clock=Clock.NATURAL, on_timeout=TimeoutOutcome.BREACH_ONLY,
                             note=f"shop promise: refund within {shop.refund_within_days} days", created_at=now))
     return out
 
 
-def open_first_reply(case, now: datetime) -> Deadline | None:
-    hours = case.shop.first_reply_hours
+def first_reply_deadline(shop, now: datetime) -> Deadline | None:
+    """The shop's first-reply promise, unsaved (None when the shop makes none)."""
+    hours = shop.first_reply_hours
     if not hours:
         return None
-    return Deadline.objects.create(
-        case=case, kind=DeadlineKind.FIRST_REPLY, party=Party.SELLER, step="", due_at=now + timedelta(hours=hours),
-        source=DeadlineSource.POLICY, clock=Clock.NATURAL, on_timeout=TimeoutOutcome.BREACH_ONLY,
-        note=f"shop promise: first reply within {hours} hours", created_at=now)
+    return Deadline(kind=DeadlineKind.FIRST_REPLY, party=Party.SELLER, step="", due_at=now + timedelta(hours=hours),
+                    source=DeadlineSource.POLICY, clock=Clock.NATURAL, on_timeout=TimeoutOutcome.BREACH_ONLY,
+                    note=f"shop promise: first reply within {hours} hours", created_at=now)
+
+
+def open_first_reply(case, now: datetime) -> Deadline | None:
+    row = first_reply_deadline(case.shop, now)
+    if row is not None:
+        row.case = case
+        row.save()
+    return row
 
 
 def close_step(case, state: str, now: datetime, status: str = DeadlineStatus.MET) -> int:

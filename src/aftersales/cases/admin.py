@@ -1,5 +1,10 @@
+"""The Django admin: the operator's view.  Cases move only through the services (the API, the
+CLI, the workbench), so here they are read-only; staff who are not superusers see only the
+organisations they belong to."""
+
 from django.contrib import admin
 
+from aftersales.accounts.admin import TenantScoped
 from aftersales.cases import models as m
 
 
@@ -35,8 +40,20 @@ class RefundInline(ReadOnlyInline):
     fields = ("amount", "currency", "status", "method", "approved_at", "paid_at", "succeeded_at")
 
 
+class ReadOnlyAdmin(TenantScoped, admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(m.Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdmin):
+    tenant_path = "organisation"
     list_display = ("number", "shop", "case_type", "state", "refund_state", "priority", "next_due_at", "channel",
                     "requested_amount", "currency", "created_at")
     list_filter = ("platform", "state", "case_type", "channel", "priority_band", "is_open", "shop")
@@ -51,7 +68,8 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.Deadline)
-class DeadlineAdmin(admin.ModelAdmin):
+class DeadlineAdmin(ReadOnlyAdmin):
+    tenant_path = "case__organisation"
     list_display = ("case", "kind", "party", "due_at", "source", "on_timeout", "status")
     list_filter = ("status", "kind", "source", "on_timeout")
     raw_id_fields = ("case",)
@@ -59,11 +77,9 @@ class DeadlineAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.TimelineEvent)
-class TimelineEventAdmin(admin.ModelAdmin):
+class TimelineEventAdmin(ReadOnlyAdmin):
+    tenant_path = "case__organisation"
     list_display = ("case", "created_at", "actor", "kind", "state_before", "state_after", "message_en")
     list_filter = ("kind", "actor")
     raw_id_fields = ("case", "actor_user")
     show_full_result_count = False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -130,6 +130,9 @@ class CaseLine(models.Model):
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     released = models.BooleanField(default=False)   # quantity given back to the ledger on close
 
+    def __str__(self) -> str:
+        return f"{self.order_line} × {self.quantity}"
+
 
 class EvidenceKind(models.TextChoices):
     PHOTO = "photo", _("Photo")
@@ -306,6 +309,9 @@ class Deadline(models.Model):
             models.Index(fields=["case", "status"], name="deadline_case_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.party}, due {self.due_at:%Y-%m-%d %H:%M} ({self.status})"
+
 
 class TimelineEvent(models.Model):
     """Append-only log of everything that happened to a case."""
@@ -326,6 +332,9 @@ class TimelineEvent(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["case", "created_at"], name="timeline_case_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} @ {self.created_at:%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -1,10 +1,16 @@
 from django.contrib import admin
 
+from aftersales.accounts.admin import TenantScoped
+
 from aftersales.notify.models import OutboxMessage
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(TenantScoped, admin.ModelAdmin):
+    tenant_path = "organisation"
+
+    def has_change_permission(self, request, obj=None):
+        return False
     list_display = ("topic", "channel", "recipient", "status", "attempts", "next_attempt_at", "sent_at")
     list_filter = ("status", "channel", "topic")
     raw_id_fields = ("case",)

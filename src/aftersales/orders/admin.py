@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from aftersales.accounts.admin import TenantScoped
+
 from aftersales.orders.models import Buyer, Order, OrderLine
 
 
@@ -11,7 +13,8 @@ class LineInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(TenantScoped, admin.ModelAdmin):
+    tenant_path = "organisation"
     list_display = ("external_id", "shop", "buyer", "paid_amount", "currency", "placed_at", "delivered_at")
     list_filter = ("shop",)
     search_fields = ("external_id", "buyer__name")
@@ -21,7 +24,8 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Buyer)
-class BuyerAdmin(admin.ModelAdmin):
+class BuyerAdmin(TenantScoped, admin.ModelAdmin):
+    tenant_path = "organisation"
     list_display = ("name", "external_id", "shop", "lifetime_spend", "order_count", "case_count", "refund_count")
     list_filter = ("shop",)
     search_fields = ("name", "external_id", "email", "phone")

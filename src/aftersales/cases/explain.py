@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.utils.functional import lazy
+from django.utils.translation import get_language
+
 from aftersales.domain import lifecycle as lc
-from aftersales.domain.deadlines import DeadlineKind, TimeoutOutcome
+from aftersales.domain.deadlines import Clock, DeadlineKind, DeadlineSource, Party, TimeoutOutcome
 
 STATE_LABELS: dict[str, tuple[str, str]] = {
     lc.CaseState.AWAITING_SELLER_REVIEW: ("待商家处理", "Awaiting seller review"),
@@ -59,6 +62,13 @@ ACTOR_LABELS = {
     lc.Actor.PLATFORM: ("平台", "the platform"),
 }
 
+ACTOR_NAMES = {
+    lc.Actor.BUYER: ("买家", "Buyer"),
+    lc.Actor.SELLER: ("商家", "Seller"),
+    lc.Actor.SYSTEM: ("系统", "System"),
+    lc.Actor.PLATFORM: ("平台", "Platform"),
+}
+
 DEADLINE_LABELS: dict[str, tuple[str, str]] = {
     DeadlineKind.SELLER_REVIEW: ("商家审核", "seller review"),
     DeadlineKind.SELLER_RECEIPT_REVIEW: ("商家确认收货", "seller receipt review"),
@@ -104,3 +114,67 @@ def created_text(case_type: str, amount, currency: str, evaluation) -> tuple[str
     zh_type, en_type = CASE_TYPE_LABELS[case_type]
     return (f"收到售后申请（{zh_type}，金额 {amount} {currency}）。{evaluation.zh}",
             f"After-sales request received ({en_type.lower()}, {amount} {currency}). {evaluation.en}")
+
+
+REFUND_STATE_LABELS = {
+    lc.RefundState.NONE: ("无退款", "No refund"),
+    lc.RefundState.APPROVED: ("已同意，待打款", "Approved, not yet paid"),
+    lc.RefundState.PROCESSING: ("退款中", "On its way"),
+    lc.RefundState.SUCCEEDED: ("退款成功", "Refunded"),
+    lc.RefundState.FAILED: ("退款失败", "Failed"),
+    lc.RefundState.CLAWED_BACK: ("已追缴", "Clawed back"),
+}
+RETURN_STATE_LABELS = {
+    lc.ReturnState.NONE: ("无需退货", "No return"),
+    lc.ReturnState.AWAITING_SHIPMENT: ("待买家寄出", "Awaiting shipment"),
+    lc.ReturnState.IN_TRANSIT: ("退货运输中", "In transit"),
+    lc.ReturnState.DELIVERED: ("已签收", "Delivered"),
+    lc.ReturnState.INSPECTED: ("已验货", "Inspected"),
+    lc.ReturnState.LOST: ("包裹丢失", "Lost"),
+}
+ARBITRATION_LABELS = {
+    lc.ArbitrationState.NONE: ("未介入", "None"),
+    lc.ArbitrationState.REQUESTED: ("买家申请平台介入", "Requested"),
+    lc.ArbitrationState.NEGOTIATION: ("协商期", "Negotiation"),
+    lc.ArbitrationState.AWAITING_SELLER_EVIDENCE: ("待商家举证", "Awaiting seller evidence"),
+    lc.ArbitrationState.IN_REVIEW: ("平台审核中", "In review"),
+    lc.ArbitrationState.FOR_BUYER: ("判定支持买家", "Ruled for the buyer"),
+    lc.ArbitrationState.FOR_SELLER: ("判定支持商家", "Ruled for the seller"),
+    lc.ArbitrationState.CANCELLED: ("已撤销", "Cancelled"),
+}
+ROUTE_LABELS = {
+    lc.Route.REFUND: ("退款", "Refund"),
+    lc.Route.RETURN_THEN_REFUND: ("退货后退款", "Return, then refund"),
+    lc.Route.RETURN_THEN_SHIP: ("退回后发出（换货/维修）", "Return, then ship (exchange or repair)"),
+    lc.Route.SHIP: ("发货（补寄）", "Ship (reship)"),
+    lc.Route.NONE: ("无需退款或发货", "Nothing to pay or ship"),
+}
+CLOSE_REASON_LABELS = {
+    lc.CloseReason.NONE: ("未关闭", "Not closed"),
+    lc.CloseReason.BUYER_CANCELLED: ("买家撤销", "Buyer withdrew"),
+    lc.CloseReason.BUYER_TIMEOUT: ("买家超时", "Buyer timed out"),
+    lc.CloseReason.SELLER_WON: ("平台支持商家", "Platform ruled for the seller"),
+    lc.CloseReason.CONVERTED: ("已转为其他售后", "Converted"),
+    lc.CloseReason.SYSTEM: ("系统关闭", "Closed by the system or platform"),
+}
+PARTY_LABELS = {Party.SELLER: ("商家", "Seller"), Party.BUYER: ("买家", "Buyer"), Party.PLATFORM: ("平台", "Platform")}
+SOURCE_LABELS = {
+    DeadlineSource.PLATFORM: ("平台时限", "Platform"),
+    DeadlineSource.COMPUTED: ("推算（备用）", "Computed fallback"),
+    DeadlineSource.POLICY: ("店铺规则", "Shop rule"),
+    DeadlineSource.MANUAL: ("人工调整", "Moved by hand"),
+}
+CLOCK_LABELS = {Clock.NATURAL: ("自然时间", "Natural time"), Clock.BUSINESS_DAYS: ("工作日", "Business days")}
+
+
+def in_language(zh: str, en: str) -> str:
+    """The one of a (zh, en) pair that fits the active language."""
+    return zh if (get_language() or "").lower().startswith("zh") else en
+
+
+bilingual = lazy(in_language, str)
+
+
+def label_choices(table: dict) -> list[tuple[str, str]]:
+    """Model choices whose labels follow the active language, from one of the tables above."""
+    return [(key.value if hasattr(key, "value") else key, bilingual(zh, en)) for key, (zh, en) in table.items()]

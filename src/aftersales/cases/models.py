@@ -15,14 +15,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.models import Organisation
+from aftersales.cases import explain as ex
 from aftersales.catalog.models import Shop, Sku
 from aftersales.domain import lifecycle as lc
-from aftersales.domain.deadlines import Clock, DeadlineKind, DeadlineSource, Party, TimeoutOutcome
 from aftersales.orders.models import Buyer, Order, OrderLine
-
-
-def choices(enum_cls):
-    return [(m.value, m.name.replace("_", " ").capitalize()) for m in enum_cls]
 
 
 class Channel(models.TextChoices):
@@ -36,75 +32,104 @@ class Channel(models.TextChoices):
 
 
 class Case(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="cases")
-    buyer = models.ForeignKey(Buyer, on_delete=models.PROTECT, related_name="cases")
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
-    platform = models.CharField(max_length=20)                  # copied from the shop for filtering
-    platform_case_id = models.CharField(max_length=100, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
+    )
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="cases")
+    buyer = models.ForeignKey(Buyer, verbose_name=_("buyer"), on_delete=models.PROTECT, related_name="cases")
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    platform = models.CharField(_("platform"), max_length=20)  # copied from the shop for filtering
+    platform_case_id = models.CharField(_("platform case id"), max_length=100, blank=True)
 
-    case_type = models.CharField(_("type"), max_length=30, choices=choices(lc.CaseType))
-    route = models.CharField(max_length=20, choices=choices(lc.Route))
-    reason_code = models.CharField(max_length=60, default="other")
-    reason_text = models.TextField(blank=True)
-    problem_type = models.CharField(max_length=40, blank=True)
-    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.PLATFORM)
+    case_type = models.CharField(_("type"), max_length=30, choices=ex.label_choices(ex.CASE_TYPE_LABELS))
+    route = models.CharField(_("route"), max_length=20, choices=ex.label_choices(ex.ROUTE_LABELS))
+    reason_code = models.CharField(_("reason code"), max_length=60, default="other")
+    reason_text = models.TextField(_("reason text"), blank=True)
+    problem_type = models.CharField(_("problem type"), max_length=40, blank=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.PLATFORM)
 
-    state = models.CharField(max_length=40, choices=choices(lc.CaseState))
-    is_open = models.BooleanField(default=True)                 # = state not terminal; indexed for the queue
-    close_reason = models.CharField(max_length=30, blank=True, choices=choices(lc.CloseReason))
-    refund_state = models.CharField(max_length=20, choices=choices(lc.RefundState), default=lc.RefundState.NONE)
-    return_state = models.CharField(max_length=20, choices=choices(lc.ReturnState), default=lc.ReturnState.NONE)
-    arbitration_state = models.CharField(max_length=30, choices=choices(lc.ArbitrationState),
-                                         default=lc.ArbitrationState.NONE)
+    state = models.CharField(_("state"), max_length=40, choices=ex.label_choices(ex.STATE_LABELS))
+    is_open = models.BooleanField(_("is open"), default=True)  # = state not terminal; indexed for the queue
+    close_reason = models.CharField(
+        _("close reason"), max_length=30, blank=True, choices=ex.label_choices(ex.CLOSE_REASON_LABELS)
+    )
+    refund_state = models.CharField(
+        _("refund state"), max_length=20, choices=ex.label_choices(ex.REFUND_STATE_LABELS), default=lc.RefundState.NONE
+    )
+    return_state = models.CharField(
+        _("return state"), max_length=20, choices=ex.label_choices(ex.RETURN_STATE_LABELS), default=lc.ReturnState.NONE
+    )
+    arbitration_state = models.CharField(
+        _("arbitration state"),
+        max_length=30,
+        choices=ex.label_choices(ex.ARBITRATION_LABELS),
+        default=lc.ArbitrationState.NONE,
+    )
     # A read-only mirror of the platform's own view.
-    platform_status_raw = models.CharField(max_length=60, blank=True)
-    platform_type_raw = models.CharField(max_length=60, blank=True)
-    platform_payload = models.JSONField(default=dict, blank=True)
-    platform_updated_at = models.DateTimeField(null=True, blank=True)
+    platform_status_raw = models.CharField(_("platform status raw"), max_length=60, blank=True)
+    platform_type_raw = models.CharField(_("platform type raw"), max_length=60, blank=True)
+    platform_payload = models.JSONField(_("platform payload"), default=dict, blank=True)
+    platform_updated_at = models.DateTimeField(_("platform updated at"), null=True, blank=True)
 
-    currency = models.CharField(max_length=3)
-    requested_amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
-    approved_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3)
+    requested_amount = models.DecimalField(_("requested amount"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    approved_amount = models.DecimalField(_("approved amount"), max_digits=12, decimal_places=2, null=True, blank=True)
 
-    urgent = models.BooleanField(default=False)
-    vip = models.BooleanField(default=False)
-    priority = models.IntegerField(default=0)
-    priority_band = models.CharField(max_length=10, default="normal")
-    time_band = models.SmallIntegerField(default=0)             # so the sweep re-scores only on change
-    next_due_at = models.DateTimeField(null=True, blank=True)   # nearest open seller deadline
+    urgent = models.BooleanField(_("urgent"), default=False)
+    vip = models.BooleanField(_("vip"), default=False)
+    priority = models.IntegerField(_("priority"), default=0)
+    priority_band = models.CharField(_("priority band"), max_length=10, default="normal")
+    time_band = models.SmallIntegerField(_("time band"), default=0)  # so the sweep re-scores only on change
+    next_due_at = models.DateTimeField(_("next due at"), null=True, blank=True)  # nearest open seller deadline
 
-    policy_version = models.CharField(max_length=40, blank=True)
-    policy_verdict = models.CharField(max_length=20, blank=True)
-    policy_result = models.JSONField(default=dict, blank=True)
+    policy_version = models.CharField(_("policy version"), max_length=40, blank=True)
+    policy_verdict = models.CharField(_("policy verdict"), max_length=20, blank=True)
+    policy_result = models.JSONField(_("policy result"), default=dict, blank=True)
 
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="assigned_cases")
-    first_replied_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
-    closed_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)            # compare-and-set on every change
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+    )
+    first_replied_at = models.DateTimeField(_("first replied at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    updated_at = models.DateTimeField(_("updated at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)  # compare-and-set on every change
 
     class Meta:
+        verbose_name = _("after-sales case")
+        verbose_name_plural = _("after-sales cases")
         constraints = [
-            models.UniqueConstraint(fields=["shop", "platform_case_id"], condition=~models.Q(platform_case_id=""),
-                                    name="case_platform_id_unique"),
+            models.UniqueConstraint(
+                fields=["shop", "platform_case_id"],
+                condition=~models.Q(platform_case_id=""),
+                name="case_platform_id_unique",
+            ),
         ]
         indexes = [
             # the queue's first page: WHERE organisation=? AND is_open ORDER BY priority DESC, id DESC
-            models.Index(fields=["organisation", "-priority", "-id"], condition=models.Q(is_open=True),
-                         name="case_queue_idx"),
+            models.Index(
+                fields=["organisation", "-priority", "-id"], condition=models.Q(is_open=True), name="case_queue_idx"
+            ),
             # filtered queue pages: ... AND shop=? / state=? ORDER BY priority DESC, id DESC
-            models.Index(fields=["organisation", "shop", "-priority", "-id"], condition=models.Q(is_open=True),
-                         name="case_queue_shop_idx"),
+            models.Index(
+                fields=["organisation", "shop", "-priority", "-id"],
+                condition=models.Q(is_open=True),
+                name="case_queue_shop_idx",
+            ),
             models.Index(fields=["organisation", "state", "-priority", "-id"], name="case_state_idx"),
             # "deadline before": WHERE organisation=? AND next_due_at < ?
-            models.Index(fields=["organisation", "next_due_at"], condition=models.Q(is_open=True),
-                         name="case_due_idx"),
+            models.Index(fields=["organisation", "next_due_at"], condition=models.Q(is_open=True), name="case_due_idx"),
             # the queue sorted by newest: ... AND is_open ORDER BY created_at DESC, id DESC
-            models.Index(fields=["organisation", "-created_at", "-id"], condition=models.Q(is_open=True),
-                         name="case_created_idx"),
+            models.Index(
+                fields=["organisation", "-created_at", "-id"], condition=models.Q(is_open=True), name="case_created_idx"
+            ),
             # the sweep's re-scoring: WHERE is_open AND next_due_at <= now + 72h
             models.Index(fields=["next_due_at"], condition=models.Q(is_open=True), name="case_sweep_due_idx"),
         ]
@@ -124,11 +149,17 @@ class Case(models.Model):
 class CaseLine(models.Model):
     """The quantity of one order line this case covers (a case may span several orders)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="lines")
-    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="case_lines")
-    quantity = models.PositiveIntegerField()
-    amount = models.DecimalField(max_digits=12, decimal_places=2)
-    released = models.BooleanField(default=False)   # quantity given back to the ledger on close
+    class Meta:
+        verbose_name = _("case line")
+        verbose_name_plural = _("case lines")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(
+        OrderLine, verbose_name=_("order line"), on_delete=models.PROTECT, related_name="case_lines"
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    released = models.BooleanField(_("released"), default=False)  # quantity given back to the ledger on close
 
     def __str__(self) -> str:
         return f"{self.order_line} × {self.quantity}"
@@ -145,29 +176,37 @@ def evidence_path(instance, filename):
 
 
 class Evidence(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
-    kind = models.CharField(max_length=10, choices=EvidenceKind.choices)
-    file = models.FileField(upload_to=evidence_path, max_length=300)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.CharField(max_length=10, choices=choices(lc.Actor))
-    note = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField()
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(_("kind"), max_length=10, choices=EvidenceKind.choices)
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=300)
+    original_name = models.CharField(_("original name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("sha256"), max_length=64)
+    uploaded_by = models.CharField(_("uploaded by"), max_length=10, choices=ex.label_choices(ex.ACTOR_NAMES))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
         constraints = [models.UniqueConstraint(fields=["case", "sha256"], name="evidence_once_per_case")]
 
 
 class Message(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
-    channel = models.CharField(max_length=20, choices=Channel.choices)
-    author = models.CharField(max_length=10, choices=choices(lc.Actor))
-    author_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    body = models.TextField()
-    external_id = models.CharField(max_length=100, blank=True)
-    created_at = models.DateTimeField()
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="messages")
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    author = models.CharField(_("author"), max_length=10, choices=ex.label_choices(ex.ACTOR_NAMES))
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author user"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    body = models.TextField(_("body"))
+    external_id = models.CharField(_("external id"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"))
 
 
 class OfferKind(models.TextChoices):
@@ -194,27 +233,43 @@ OFFER_ROUTES = {
 class Offer(models.Model):
     """A proposed resolution (counter-offer) and its answer."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="offers")
-    kind = models.CharField(max_length=20, choices=OfferKind.choices)
-    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    exchange_sku = models.ForeignKey(Sku, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    repair_by = models.CharField(max_length=100, blank=True)   # "in_house" or the service partner's name
-    coupon_code = models.CharField(max_length=60, blank=True)
-    note = models.TextField(blank=True)
-    status = models.CharField(max_length=10, default="proposed",
-                              choices=[(s, s) for s in ("proposed", "accepted", "declined", "withdrawn")])
-    created_at = models.DateTimeField()
-    answered_at = models.DateTimeField(null=True, blank=True)
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="offers")
+    kind = models.CharField(_("kind"), max_length=20, choices=OfferKind.choices)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2, null=True, blank=True)
+    exchange_sku = models.ForeignKey(
+        Sku, verbose_name=_("exchange sku"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    repair_by = models.CharField(_("repair by"), max_length=100, blank=True)  # "in_house" or the service partner's name
+    coupon_code = models.CharField(_("coupon code"), max_length=60, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        default="proposed",
+        choices=[(s, s) for s in ("proposed", "accepted", "declined", "withdrawn")],
+    )
+    created_at = models.DateTimeField(_("created at"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
 
 class ReturnShipment(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="return_shipments")
-    carrier = models.CharField(max_length=50)
-    tracking_number = models.CharField(max_length=60)
-    paid_by = models.CharField(max_length=12, default="buyer")   # buyer | seller | insurance
-    status = models.CharField(max_length=20, choices=choices(lc.ReturnState), default=lc.ReturnState.IN_TRANSIT)
-    shipped_at = models.DateTimeField()
-    delivered_at = models.DateTimeField(null=True, blank=True)
+    class Meta:
+        verbose_name = _("return shipment")
+        verbose_name_plural = _("return shipments")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="return_shipments")
+    carrier = models.CharField(_("carrier"), max_length=50)
+    tracking_number = models.CharField(_("tracking number"), max_length=60)
+    paid_by = models.CharField(_("paid by"), max_length=12, default="buyer")  # buyer | seller | insurance
+    status = models.CharField(
+        _("status"), max_length=20, choices=ex.label_choices(ex.RETURN_STATE_LABELS), default=lc.ReturnState.IN_TRANSIT
+    )
+    shipped_at = models.DateTimeField(_("shipped at"))
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 
 
 class InspectionOutcome(models.TextChoices):
@@ -226,54 +281,83 @@ class InspectionOutcome(models.TextChoices):
 
 
 class Inspection(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="inspections")
-    outcome = models.CharField(max_length=20, choices=InspectionOutcome.choices)
-    quantity_ok = models.PositiveIntegerField(default=0)
-    quantity_damaged = models.PositiveIntegerField(default=0)
-    note = models.TextField(blank=True)
-    inspected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    created_at = models.DateTimeField()
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="inspections")
+    outcome = models.CharField(_("outcome"), max_length=20, choices=InspectionOutcome.choices)
+    quantity_ok = models.PositiveIntegerField(_("quantity ok"), default=0)
+    quantity_damaged = models.PositiveIntegerField(_("quantity damaged"), default=0)
+    note = models.TextField(_("note"), blank=True)
+    inspected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("inspected by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"))
 
 
 class Refund(models.Model):
     """Approving a refund and paying it are separate steps (ANCHORS.md 8.7)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="refunds")
-    amount = models.DecimalField(max_digits=12, decimal_places=2)
-    currency = models.CharField(max_length=3)
-    status = models.CharField(max_length=20, choices=choices(lc.RefundState), default=lc.RefundState.APPROVED)
-    method = models.CharField(max_length=30, default="original")  # original route, store credit, offline, platform
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
-    approved_at = models.DateTimeField()
-    paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="+")
-    paid_at = models.DateTimeField(null=True, blank=True)
-    succeeded_at = models.DateTimeField(null=True, blank=True)
-    expected_from = models.DateTimeField(null=True, blank=True)
-    expected_to = models.DateTimeField(null=True, blank=True)
-    external_id = models.CharField(max_length=100, blank=True)
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="refunds")
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ex.label_choices(ex.REFUND_STATE_LABELS), default=lc.RefundState.APPROVED
+    )
+    method = models.CharField(
+        _("method"), max_length=30, default="original"
+    )  # original route, store credit, offline, platform
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"))
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("paid by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    succeeded_at = models.DateTimeField(_("succeeded at"), null=True, blank=True)
+    expected_from = models.DateTimeField(_("expected from"), null=True, blank=True)
+    expected_to = models.DateTimeField(_("expected to"), null=True, blank=True)
+    external_id = models.CharField(_("external id"), max_length=100, blank=True)
 
 
 class FollowUp(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
-    due_at = models.DateTimeField()
-    notified_at = models.DateTimeField(null=True, blank=True)   # the team was reminded
-    done_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.TextField(blank=True)
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="follow_ups")
+    due_at = models.DateTimeField(_("due at"))
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)  # the team was reminded
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["due_at"], condition=models.Q(done_at__isnull=True),
-                                name="followup_due_idx")]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        indexes = [models.Index(fields=["due_at"], condition=models.Q(done_at__isnull=True), name="followup_due_idx")]
 
 
 class Rating(models.Model):
-    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="rating")
-    score = models.PositiveSmallIntegerField()
-    comment = models.TextField(blank=True)
-    created_at = models.DateTimeField()
+    case = models.OneToOneField(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="rating")
+    score = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
         constraints = [models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="rating_1_to_5")]
 
 
@@ -287,22 +371,26 @@ class DeadlineStatus(models.TextChoices):
 class Deadline(models.Model):
     """One live timer of a case: who must act by when, and what happens if they do not."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
-    kind = models.CharField(max_length=30, choices=choices(DeadlineKind))
-    party = models.CharField(max_length=10, choices=choices(Party))
-    step = models.CharField(max_length=40, blank=True)   # the case state it belongs to; closes when it is left
-    due_at = models.DateTimeField()
-    source = models.CharField(max_length=10, choices=choices(DeadlineSource))
-    clock = models.CharField(max_length=20, choices=choices(Clock))
-    on_timeout = models.CharField(max_length=30, choices=choices(TimeoutOutcome))
-    status = models.CharField(max_length=10, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN)
-    note = models.CharField(max_length=300, blank=True)   # where the time comes from, fallbacks said
-    warned_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    extended_count = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField()
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="deadlines")
+    kind = models.CharField(_("kind"), max_length=30, choices=ex.label_choices(ex.DEADLINE_LABELS))
+    party = models.CharField(_("party"), max_length=10, choices=ex.label_choices(ex.PARTY_LABELS))
+    step = models.CharField(
+        _("step"), max_length=40, blank=True
+    )  # the case state it belongs to; closes when it is left
+    due_at = models.DateTimeField(_("due at"))
+    source = models.CharField(_("source"), max_length=10, choices=ex.label_choices(ex.SOURCE_LABELS))
+    clock = models.CharField(_("clock"), max_length=20, choices=ex.label_choices(ex.CLOCK_LABELS))
+    on_timeout = models.CharField(_("on timeout"), max_length=30, choices=ex.label_choices(ex.OUTCOME_LABELS))
+    status = models.CharField(_("status"), max_length=10, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN)
+    note = models.CharField(_("note"), max_length=300, blank=True)  # where the time comes from, fallbacks said
+    warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    extended_count = models.PositiveSmallIntegerField(_("extended count"), default=0)
+    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
         indexes = [
             # the sweep: WHERE status='open' AND due_at <= ? ORDER BY due_at
             models.Index(fields=["due_at"], condition=models.Q(status="open"), name="deadline_sweep_idx"),
@@ -316,20 +404,24 @@ class Deadline(models.Model):
 class TimelineEvent(models.Model):
     """Append-only log of everything that happened to a case."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=40)               # "transition", "created", "deadline.warning", ...
-    actor = models.CharField(max_length=10, choices=choices(lc.Actor))
-    actor_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    action = models.CharField(max_length=30, blank=True)
-    state_before = models.CharField(max_length=40, blank=True)
-    state_after = models.CharField(max_length=40, blank=True)
-    message_zh = models.TextField(blank=True)
-    message_en = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    visible_to_buyer = models.BooleanField(default=True)
-    created_at = models.DateTimeField()
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=40)  # "transition", "created", "deadline.warning", ...
+    actor = models.CharField(_("actor"), max_length=10, choices=ex.label_choices(ex.ACTOR_NAMES))
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor user"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    action = models.CharField(_("action"), max_length=30, blank=True)
+    state_before = models.CharField(_("state before"), max_length=40, blank=True)
+    state_after = models.CharField(_("state after"), max_length=40, blank=True)
+    message_zh = models.TextField(_("message zh"), blank=True)
+    message_en = models.TextField(_("message en"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    visible_to_buyer = models.BooleanField(_("visible to buyer"), default=True)
+    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["case", "created_at"], name="timeline_case_idx")]
 
@@ -345,12 +437,16 @@ class TimelineEvent(models.Model):
 class IdempotencyRecord(models.Model):
     """A request or platform event already handled: a repeat returns the first result."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    scope = models.CharField(max_length=40)          # "case.create", "order.create", "webhook.douyin", ...
-    key = models.CharField(max_length=200)
-    request_hash = models.CharField(max_length=64, blank=True)
-    result = models.JSONField(default=dict)
-    created_at = models.DateTimeField()
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
+    )
+    scope = models.CharField(_("scope"), max_length=40)  # "case.create", "order.create", "webhook.douyin", ...
+    key = models.CharField(_("key"), max_length=200)
+    request_hash = models.CharField(_("request hash"), max_length=64, blank=True)
+    result = models.JSONField(_("result"), default=dict)
+    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
         constraints = [models.UniqueConstraint(fields=["organisation", "scope", "key"], name="idempotency_unique")]

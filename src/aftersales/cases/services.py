@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import translation
 from django.db.models import F
 
 from aftersales import clock
@@ -389,7 +390,12 @@ def inspect_return(organisation, case_id: int, who: Who, outcome: str, note: str
         if outcome == InspectionOutcome.OK:
             _apply(case, A.CONFIRM_RECEIPT, who, now)
         else:
-            _apply(case, A.REJECT_RECEIPT, who, now, reason=f"{outcome.label}: {note}")
+            with translation.override("zh-hans"):
+                zh = str(outcome.label)
+            with translation.override("en"):
+                en = str(outcome.label)
+            _apply(case, A.REJECT_RECEIPT, who, now, reason=note,
+                   explanation=(f"验货结果：{zh}。", f"Inspection found: {en}."))
     case.refresh_from_db()
     return case
 

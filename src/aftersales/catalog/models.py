@@ -17,38 +17,51 @@ def _platform_choices():
 
 
 class Shop(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="shops")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="shops"
+    )
     name = models.CharField(_("name"), max_length=200)
     platform = models.CharField(_("platform"), max_length=20, choices=_platform_choices)
-    platform_shop_id = models.CharField(max_length=100, blank=True)
-    region = models.CharField(max_length=10, default="CN")
-    time_zone = models.CharField(max_length=50, default="Asia/Shanghai")
-    currency = models.CharField(max_length=3, default="CNY")
-    business_calendar = models.CharField(max_length=10, blank=True,
-                                         help_text=_("CN, or an ISO country code; blank: the platform's"))
-    return_contact = models.CharField(max_length=100, blank=True)
-    return_phone = models.CharField(max_length=40, blank=True)
-    return_address = models.TextField(blank=True)
+    platform_shop_id = models.CharField(_("platform shop id"), max_length=100, blank=True)
+    region = models.CharField(_("region"), max_length=10, default="CN")
+    time_zone = models.CharField(_("time zone"), max_length=50, default="Asia/Shanghai")
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    business_calendar = models.CharField(
+        _("business calendar"),
+        max_length=10,
+        blank=True,
+        help_text=_("CN, or an ISO country code; blank: the platform's"),
+    )
+    return_contact = models.CharField(_("return contact"), max_length=100, blank=True)
+    return_phone = models.CharField(_("return phone"), max_length=40, blank=True)
+    return_address = models.TextField(_("return address"), blank=True)
 
     # Policy: the shop's rules; `policy_version` goes up on every change and is stored on each case.
-    policy_version = models.PositiveIntegerField(default=1)
-    no_reason_days = models.PositiveSmallIntegerField(default=7)
-    quality_exchange_days = models.PositiveSmallIntegerField(default=15)
-    excluded_categories = models.JSONField(default=list, blank=True)
-    vip_spend_threshold = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("5000"))
-    auto_approve_unshipped_refund = models.BooleanField(default=True)
-    auto_approve_small_return_max = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("100"))
+    policy_version = models.PositiveIntegerField(_("policy version"), default=1)
+    no_reason_days = models.PositiveSmallIntegerField(_("no reason days"), default=7)
+    quality_exchange_days = models.PositiveSmallIntegerField(_("quality exchange days"), default=15)
+    excluded_categories = models.JSONField(_("excluded categories"), default=list, blank=True)
+    vip_spend_threshold = models.DecimalField(
+        _("vip spend threshold"), max_digits=12, decimal_places=2, default=Decimal("5000")
+    )
+    auto_approve_unshipped_refund = models.BooleanField(_("auto approve unshipped refund"), default=True)
+    auto_approve_small_return_max = models.DecimalField(
+        _("auto approve small return max"), max_digits=12, decimal_places=2, default=Decimal("100")
+    )
     # Service promises (deadline records of source "policy").
-    first_reply_hours = models.PositiveSmallIntegerField(default=24)
-    review_business_days = models.PositiveSmallIntegerField(default=2)
-    refund_within_days = models.PositiveSmallIntegerField(default=3)
-    followup_days = models.PositiveSmallIntegerField(default=3)
-    channel_weights = models.JSONField(default=dict, blank=True)
+    first_reply_hours = models.PositiveSmallIntegerField(_("first reply hours"), default=24)
+    review_business_days = models.PositiveSmallIntegerField(_("review business days"), default=2)
+    refund_within_days = models.PositiveSmallIntegerField(_("refund within days"), default=3)
+    followup_days = models.PositiveSmallIntegerField(_("followup days"), default=3)
+    channel_weights = models.JSONField(_("channel weights"), default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("shop")
+        verbose_name_plural = _("shops")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "platform", "platform_shop_id"],
-                                    name="shop_platform_id_unique"),
+            models.UniqueConstraint(
+                fields=["organisation", "platform", "platform_shop_id"], name="shop_platform_id_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -64,16 +77,23 @@ class Shop(models.Model):
 
 
 class Product(models.Model):
-    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="products")
-    external_id = models.CharField(max_length=100)
-    title = models.CharField(max_length=300)
-    category = models.CharField(max_length=100, blank=True)
-    no_reason_eligible = models.BooleanField(default=True)
-    exclusion = models.CharField(max_length=30, blank=True, default="",
-                                 choices=[(e.value, e.name.replace("_", " ").lower()) for e in Exclusion])
-    warranty_days = models.PositiveIntegerField(default=0)
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="products")
+    external_id = models.CharField(_("external id"), max_length=100)
+    title = models.CharField(_("title"), max_length=300)
+    category = models.CharField(_("category"), max_length=100, blank=True)
+    no_reason_eligible = models.BooleanField(_("no reason eligible"), default=True)
+    exclusion = models.CharField(
+        _("exclusion"),
+        max_length=30,
+        blank=True,
+        default="",
+        choices=[(e.value, e.name.replace("_", " ").lower()) for e in Exclusion],
+    )
+    warranty_days = models.PositiveIntegerField(_("warranty days"), default=0)
 
     class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
         constraints = [models.UniqueConstraint(fields=["shop", "external_id"], name="product_unique")]
 
     def __str__(self) -> str:
@@ -81,11 +101,11 @@ class Product(models.Model):
 
 
 class Sku(models.Model):
-    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="skus")
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="skus")
-    code = models.CharField(max_length=100)
-    title = models.CharField(max_length=300, blank=True)
-    price = models.DecimalField(max_digits=12, decimal_places=2)
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="skus")
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="skus")
+    code = models.CharField(_("code"), max_length=100)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    price = models.DecimalField(_("price"), max_digits=12, decimal_places=2)
 
     class Meta:
         verbose_name = "SKU"

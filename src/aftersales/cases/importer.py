@@ -31,7 +31,7 @@ from aftersales.accounts.models import Organisation
 from aftersales.cases import bulk, ledger, timers
 from aftersales.cases import rows as rowlib
 from aftersales.cases.explain import created_text
-from aftersales.cases.intake import CaseIn
+from aftersales.cases.intake import CaseIn, pick_lines
 from aftersales.cases.intake import request_hash
 from aftersales.cases.models import Case, CaseLine, Deadline, IdempotencyRecord, TimelineEvent
 from aftersales.cases.permissions import Who
@@ -344,27 +344,7 @@ def _build_case(organisation, shop: Shop, data: CaseIn, orders, by_order, buyer_
     if order is None:
         err("order_external_id", f"no order {data.order_external_id!r} in shop {shop.name}; import the order first")
         raise ValidationFailed("the request is not valid", fields=errors)
-    order_lines = by_order.get(order.pk, [])
-    picked: list[tuple[_Line, int]] = []
-    if not data.lines:
-        picked = [(ln, ln.quantity - ln.qty_refunded - ln.qty_requested) for ln in order_lines]
-        picked = [(ln, q) for ln, q in picked if q > 0]
-        if not picked:
-            err("lines", "every line of this order is already refunded or in an open case")
-    for i, want in enumerate(data.lines):
-        match = [ln for ln in order_lines
-                 if (want.line_external_id and ln.external_id == want.line_external_id)
-                 or (not want.line_external_id and ln.sku_code == want.sku_code)]
-        if not match:
-            err(f"lines[{i}]", f"order {order.external_id} has no line {want.line_external_id or want.sku_code!r}")
-            continue
-        if want.quantity < 1:
-            err(f"lines[{i}].quantity", "must be at least 1")
-            continue
-        if want.quantity > match[0].quantity:
-            err(f"lines[{i}].quantity", f"{want.quantity} asked, {match[0].quantity} bought")
-            continue
-        picked.append((match[0], want.quantity))
+    picked: list[tuple[_Line, int]] = pick_lines(order.external_id, by_order.get(order.pk, []), data.lines, err)
     if errors:
         raise ValidationFailed("the request is not valid", fields=errors)
     shares = [ledger.line_share(ln, q) for ln, q in picked]

@@ -153,27 +153,7 @@ def _resolve(organisation, data: CaseIn):
     if order is None:
         err("order_external_id", f"no order {data.order_external_id!r} in shop {shop.name}; import the order first")
         raise ValidationFailed("the request is not valid", fields=errors)
-    order_lines = list(order.lines.all())
-    lines = []
-    if not data.lines:
-        lines = [(ol, ol.quantity - ol.qty_refunded - ol.qty_requested) for ol in order_lines]
-        lines = [(ol, q) for ol, q in lines if q > 0]
-        if not lines:
-            err("lines", "every line of this order is already refunded or in an open case")
-    for i, want in enumerate(data.lines):
-        match = [ol for ol in order_lines
-                 if (want.line_external_id and ol.external_id == want.line_external_id)
-                 or (not want.line_external_id and ol.sku_code == want.sku_code)]
-        if not match:
-            err(f"lines[{i}]", f"order {order.external_id} has no line {want.line_external_id or want.sku_code!r}")
-            continue
-        if want.quantity < 1:
-            err(f"lines[{i}].quantity", "must be at least 1")
-            continue
-        if want.quantity > match[0].quantity:
-            err(f"lines[{i}].quantity", f"{want.quantity} asked, {match[0].quantity} bought")
-            continue
-        lines.append((match[0], want.quantity))
+    lines = pick_lines(order.external_id, list(order.lines.all()), data.lines, err)
     if errors:
         raise ValidationFailed("the request is not valid", fields=errors)
     if data.requested_amount is not None:
@@ -183,3 +163,29 @@ def _resolve(organisation, data: CaseIn):
             raise ValidationFailed.field("requested_amount", f"{data.requested_amount} is more than the "
                                                              f"{paid} paid for these lines")
     return shop, order, lines, {"case_type": case_type, "reason_code": reason_code}
+
+
+def pick_lines(order_external_id: str, order_lines: list, wanted: list[CaseLineIn], err) -> list[tuple[object, int]]:
+    """The (order line, quantity) pairs a request names; none named: every line, all that is left.
+    Problems go to `err(field, message)`.  Shared by intake and the bulk importer, whose lines are
+    plain rows with the same attributes."""
+    if not wanted:
+        picked = [(ol, ol.quantity - ol.qty_refunded - ol.qty_requested) for ol in order_lines]
+        picked = [(ol, q) for ol, q in picked if q > 0]
+        if not picked:
+            err("lines", "every line of this order is already refunded or in an open case")
+        return picked
+    picked = []
+    for i, want in enumerate(wanted):
+        match = [ol for ol in order_lines
+                 if (want.line_external_id and ol.external_id == want.line_external_id)
+                 or (not want.line_external_id and ol.sku_code == want.sku_code)]
+        if not match:
+            err(f"lines[{i}]", f"order {order_external_id} has no line {want.line_external_id or want.sku_code!r}")
+        elif want.quantity < 1:
+            err(f"lines[{i}].quantity", "must be at least 1")
+        elif want.quantity > match[0].quantity:
+            err(f"lines[{i}].quantity", f"{want.quantity} asked, {match[0].quantity} bought")
+        else:
+            picked.append((match[0], want.quantity))
+    return picked

@@ -25,7 +25,7 @@ from aftersales.cases.models import Case, Deadline
 from aftersales.catalog.models import Product, Shop, Sku
 from aftersales.domain import lifecycle as lc
 from aftersales.domain import priority as prio
-from aftersales.domain.deadlines import Party, TimeoutOutcome
+from aftersales.domain.deadlines import DeadlineSource, Party
 from aftersales.domain.platforms import PROFILES
 from aftersales.orders.models import Buyer, Order
 
@@ -374,11 +374,13 @@ def _template(rng: random.Random, t: int, kind: str, shops: dict[str, Shop], at:
         channel = "api"    # no first-reply promise: it would fall into the windows below
     is_open = kind != "closed"
     step_state = state if is_open else S.AWAITING_SELLER_REVIEW
-    marketplace = not shop.profile.executes_timeouts
-    rows = timers.step_deadlines(shop, case_type, step_state, at, platform_due=at if marketplace else None)
+    rows = timers.step_deadlines(shop, case_type, step_state, at)
+    if not shop.profile.executes_timeouts and shop.profile.deadline_rule(step_state, lc.CaseType(case_type)):
+        # marketplaces send their own deadline for the step's timer: the truth, labelled so
+        rows[0].source, rows[0].note = DeadlineSource.PLATFORM, f"{shop.profile.name_en} deadline"
     if is_open and channel in _PERSON_CHANNELS and state == S.AWAITING_SELLER_REVIEW:
         rows.append(timers.first_reply_deadline(shop, at))
-    created_off = -int(rng.uniform(200 * 24 * _H, 10 * 24 * _H) if not is_open else rng.uniform(_H, 10 * 24 * _H))
+    created_off = -int(rng.uniform(10 * 24 * _H, 200 * 24 * _H) if not is_open else rng.uniform(_H, 10 * 24 * _H))
     out = []
     for i, d in enumerate(rows):
         full = max(int((d.due_at - at).total_seconds()), 1200)   # the step's whole duration
@@ -452,5 +454,4 @@ def mix_lines(report: FillReport) -> list[str]:
     return out
 
 
-__all__ = ["World", "FillReport", "make_world", "import_rows", "fill", "SWEEP_MIX", "mix_lines",
-           "TimeoutOutcome"]
+__all__ = ["World", "FillReport", "make_world", "import_rows", "fill", "SWEEP_MIX", "mix_lines"]

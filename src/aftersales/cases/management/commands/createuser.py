@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from aftersales.accounts.models import Membership, Organisation, Role
+from aftersales.cases.management.commands._common import require_database
 
 
 class Command(BaseCommand):
@@ -33,6 +34,7 @@ class Command(BaseCommand):
                             help="may see and change everything in the Django admin (all organisations)")
 
     def handle(self, *args, **opts):
+        require_database()
         User = get_user_model()
         username = opts["username"].strip()
         if not username:

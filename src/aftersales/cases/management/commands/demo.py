@@ -26,6 +26,7 @@ from aftersales.cases import services
 from aftersales.cases.importer import ImportReport
 from aftersales.cases.intake import CaseIn, CaseLineIn, submit_case
 from aftersales.cases.management.commands import _demo_data as D
+from aftersales.cases.management.commands._common import require_database
 from aftersales.cases.models import Case, IdempotencyRecord
 from aftersales.cases.permissions import Who
 from aftersales.cases.scoring import rescore
@@ -83,6 +84,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
 
     def handle(self, *args, **opts):
+        require_database(migrate=True, stdout=self.stdout)
         n_orders, n_cases, seed = opts["orders"], opts["cases"], opts["seed"]
         if n_orders < 1 or n_cases < 0:
             raise CommandError("--orders must be at least 1 and --cases at least 0")

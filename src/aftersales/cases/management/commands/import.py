@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from aftersales.cases import rows as rowlib
 from aftersales.cases.importer import import_rows
-from aftersales.cases.management.commands._common import organisation
+from aftersales.cases.management.commands._common import organisation, require_database
 from aftersales.catalog.models import Shop
 
 
@@ -28,6 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     def handle(self, *args, **opts):
+        require_database()
         path = Path(opts["file"])
         if not path.is_file():
             raise CommandError(f"{path}: no such file", returncode=2)

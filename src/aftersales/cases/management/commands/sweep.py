@@ -8,6 +8,7 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from aftersales import clock
+from aftersales.cases.management.commands._common import require_database
 from aftersales.cases.sweep import sweep
 
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
     def handle(self, *args, **opts):
+        require_database()
         now = parse_now(opts["now"]) if opts["now"] else clock.now()
         report = sweep(now)
         data = report.as_dict()

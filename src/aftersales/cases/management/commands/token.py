@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from aftersales.accounts.models import ApiToken, Role
-from aftersales.cases.management.commands._common import organisation
+from aftersales.cases.management.commands._common import organisation, require_database
 
 
 class Command(BaseCommand):
@@ -18,6 +18,7 @@ class Command(BaseCommand):
                             help="what the token may do (default: supervisor)")
 
     def handle(self, *args, **opts):
+        require_database()
         name = opts["name"].strip()
         if not name:
             raise CommandError("--name must not be empty")

@@ -19,6 +19,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 from django.utils.crypto import get_random_string
 
+from aftersales.cases.management.commands._common import require_database
+
 log = logging.getLogger("aftersales.worker")
 MAX_DELIVERY_ROUNDS = 20
 
@@ -153,6 +155,7 @@ class Command(BaseCommand):
                                  f"now {settings.SWEEP_INTERVAL})")
 
     def handle(self, *args, **opts):
+        require_database()
         interval = opts["interval"] if opts["interval"] is not None else settings.SWEEP_INTERVAL
         if interval <= 0:
             raise CommandError("--interval must be more than 0 seconds")

@@ -28,12 +28,12 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     def handle(self, *args, **opts):
-        require_database()
         path = Path(opts["file"])
         if not path.is_file():
             raise CommandError(f"{path}: no such file", returncode=2)
         if opts["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1")
+        require_database()
         org = organisation(opts["organisation"])
         if opts["shop"] is not None and not Shop.objects.filter(organisation=org, pk=opts["shop"]).exists():
             raise CommandError(f"no shop {opts['shop']} in {org.slug}")

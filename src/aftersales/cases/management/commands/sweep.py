@@ -30,8 +30,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
     def handle(self, *args, **opts):
-        require_database()
         now = parse_now(opts["now"]) if opts["now"] else clock.now()
+        require_database()
         report = sweep(now)
         data = report.as_dict()
         if opts["json"]:

@@ -155,10 +155,10 @@ class Command(BaseCommand):
                                  f"now {settings.SWEEP_INTERVAL})")
 
     def handle(self, *args, **opts):
-        require_database()
         interval = opts["interval"] if opts["interval"] is not None else settings.SWEEP_INTERVAL
         if interval <= 0:
             raise CommandError("--interval must be more than 0 seconds")
+        require_database()
         verbose = opts["verbosity"] >= 1
         loop = Loop(interval, out=(lambda m: self.stdout.write(m)) if verbose else (lambda m: None),
                     quiet_jobs=opts["verbosity"] < 2)

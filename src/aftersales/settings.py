@@ -67,11 +67,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "django_htmx",
     "aftersales.accounts",
     "aftersales.catalog",
     "aftersales.orders",
     "aftersales.cases",
     "aftersales.notify",
+    "aftersales.web",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "aftersales.urls"
@@ -99,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "aftersales.web.context.workbench",
             ],
         },
     },
@@ -127,6 +131,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Jobs: the database queue by default; RQ on Redis when REDIS_URL is set.
 REDIS_URL = env("REDIS_URL")
+# The cache (login throttling): this process's memory by default; Redis, shared by every process, when set.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": "aftersales"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
     INSTALLED_APPS += ["django_rq"]
@@ -179,7 +189,21 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
+# Failed logins: after this many failures for one user name from one address, refuse for this long.
+LOGIN_MAX_FAILURES = env_int("AFTERSALES_LOGIN_MAX_FAILURES", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("AFTERSALES_LOGIN_LOCKOUT_MINUTES", 15)
+# The workbench queue reloads its rows this often (seconds) without reloading the page.
+QUEUE_POLL_SECONDS = env_int("AFTERSALES_QUEUE_POLL_SECONDS", 15)
+for _name, _value in (("AFTERSALES_LOGIN_MAX_FAILURES", LOGIN_MAX_FAILURES),
+                      ("AFTERSALES_LOGIN_LOCKOUT_MINUTES", LOGIN_LOCKOUT_MINUTES),
+                      ("AFTERSALES_QUEUE_POLL_SECONDS", QUEUE_POLL_SECONDS)):
+    if _value < 1:
+        raise ImproperlyConfigured(f"{_name}={_value}: expected 1 or more")
+# Shorter month-day formats for dense pages (aftersales/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["aftersales.formats"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

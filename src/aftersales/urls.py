@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from aftersales.api import errors as api_errors
 from aftersales.api.main import urls as api_urls
@@ -8,4 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api_urls()),
     re_path(r"^api/", api_errors.not_found_view),
+    path("i18n/", include("django.conf.urls.i18n")),   # set_language: the header's language switch
+    path("", include("aftersales.web.urls")),           # the agent workbench: the queue at /
 ]

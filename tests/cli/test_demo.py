@@ -28,7 +28,7 @@ def test_demo_covers_every_state_and_type_and_runs_once(settings):
     assert set(Shop.objects.values_list("platform", flat=True)) == {"douyin", "tiktok_shop", "taobao", "own_store"}
     tiktok = Shop.objects.get(platform="tiktok_shop")
     assert (tiktok.currency, tiktok.time_zone) == ("USD", "America/Los_Angeles")
-    assert set(Membership.objects.values_list("role", flat=True)) == {"owner", "agent", "warehouse", "finance"}
+    assert set(Membership.objects.values_list("role", flat=True)) == {"owner", "supervisor", "agent", "warehouse", "finance"}
     assert len(set(Case.objects.values_list("channel", flat=True))) >= 3
     # walked through the services: a timeline with transitions by several actors
     actors = set(TimelineEvent.objects.filter(kind="transition").values_list("actor", flat=True))

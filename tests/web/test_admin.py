@@ -78,6 +78,7 @@ def test_the_admin_shows_a_case_with_its_deadlines_in_a_real_browser(live_server
         page.click("input[type=submit]")
         page.goto(f"{live_server.url}/admin/cases/case/")
         page.click(f"text={case.number}")
+        page.wait_for_url(f"**/admin/cases/case/{case.pk}/change/")   # the click only starts the navigation
         body = page.text_content("body")
         assert "seller_review" in body or "Seller review" in body
         assert "Douyin" in body or "douyin" in body

@@ -260,6 +260,10 @@ class ReturnShipment(models.Model):
     class Meta:
         verbose_name = _("return shipment")
         verbose_name_plural = _("return shipments")
+        indexes = [
+            # the queue's search: WHERE tracking_number = ? (cases.queries.search)
+            models.Index(fields=["tracking_number"], name="return_tracking_idx"),
+        ]
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="return_shipments")
     carrier = models.CharField(_("carrier"), max_length=50)

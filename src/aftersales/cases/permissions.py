@@ -26,6 +26,9 @@ ROLE_ACTIONS: dict[str, frozenset[lc.Action]] = {
 }
 # Paying out money is a separate permission from deciding it (ANCHORS.md 8.7).
 PAY_ROLES = frozenset({Role.OWNER, Role.FINANCE})
+# Who may give a case to anyone; the other roles that work cases may only claim one for themselves.
+ASSIGN_ANY_ROLES = frozenset({Role.OWNER, Role.SUPERVISOR})
+CLAIM_ROLES = frozenset({Role.AGENT, Role.WAREHOUSE})
 # Actions that commit the seller to paying money.
 MONEY_ACTIONS = frozenset({A.APPROVE, A.CONVERT_TO_REFUND, A.ACCEPT_OFFER, A.CONFIRM_RECEIPT})
 
@@ -82,3 +85,26 @@ def check_action(who: Who, action: lc.Action, amount: Decimal | None) -> None:
 def check_pay(who: Who) -> None:
     if who.actor == lc.Actor.SELLER and (who.role or Role.AGENT) not in PAY_ROLES:
         raise PermissionDenied("only finance or the owner may pay out refunds", message_zh="仅财务或店主可以打款")
+
+
+def may_assign(who: Who, current_assignee_id: int | None, assignee) -> bool:
+    """Owners and supervisors assign to anyone.  Agents and the warehouse claim a case that is
+    unassigned (or already theirs) and give back their own; taking a colleague's case needs a
+    supervisor.  Finance does not work cases.  The system and the platform may always assign."""
+    if who.actor != lc.Actor.SELLER:
+        return True
+    role = who.role or Role.AGENT
+    if role in ASSIGN_ANY_ROLES:
+        return True
+    if role not in CLAIM_ROLES or who.user is None:
+        return False
+    me = who.user.pk
+    if assignee is not None and assignee.pk != me:
+        return False
+    return current_assignee_id in (None, me)
+
+
+def check_assign(who: Who, current_assignee_id: int | None, assignee) -> None:
+    if not may_assign(who, current_assignee_id, assignee):
+        raise PermissionDenied("you may claim unassigned cases for yourself; a supervisor assigns the others",
+                               message_zh="您只能认领未分配的售后单；分配给他人或改派请找主管")

@@ -20,7 +20,7 @@ from aftersales.cases.models import (
     OFFER_ROUTES, Case, CaseLine, FollowUp, Inspection, InspectionOutcome, Message, Offer, Refund,
     ReturnShipment, TimelineEvent,
 )
-from aftersales.cases.permissions import Who, check_action, check_pay
+from aftersales.cases.permissions import Who, check_action, check_assign, check_pay
 from aftersales.cases.scoring import evaluate_case, rescore, shop_policy
 from aftersales.domain import lifecycle as lc
 from aftersales.domain.policies import decide
@@ -467,7 +467,8 @@ def extend_deadline(organisation, case_id: int, deadline_id: int, who: Who, due_
 
 
 def assign_case(organisation, case_id: int, who: Who, assignee) -> Case:
-    """Give the case to a member of the same organisation (None: back to the pool)."""
+    """Give the case to a member of the same organisation (None: back to the pool).  Who may give
+    it to whom is cases.permissions.may_assign, checked on the locked row."""
     from aftersales.accounts.models import Membership
 
     if assignee is not None and not Membership.objects.filter(organisation=organisation, user=assignee).exists():
@@ -475,6 +476,7 @@ def assign_case(organisation, case_id: int, who: Who, assignee) -> Case:
     now = clock.now()
     with transaction.atomic():
         case = get_case(organisation, case_id, lock=True)
+        check_assign(who, case.assignee_id, assignee)
         Case.objects.filter(pk=case.pk).update(assignee=assignee, updated_at=now, version=F("version") + 1)
         name = str(assignee) if assignee is not None else "-"
         record(case, "assigned", who, now, buyer_visible=False, zh=f"分配给 {name}", en=f"Assigned to {name}",

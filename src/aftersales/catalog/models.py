@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.models import Organisation
 from aftersales.domain.platforms import PROFILES
 from aftersales.domain.policies import Exclusion
+
+
+# The colour of a case's channel label in the agents' queue.  A shop's `channel_colours` overrides
+# some channels ({"email": "blue", "platform": "green"}) and keeps the others; "none" takes a
+# channel's colour away.  Colour names, not CSS, so that a stored value never reaches a style attribute.
+CHANNEL_COLOURS = ("red", "orange", "yellow", "green", "blue", "purple", "grey", "none")
+DEFAULT_CHANNEL_COLOURS = {"chat": "red", "hotline": "orange", "email": "yellow"}
 
 
 def _platform_choices():
@@ -54,6 +62,10 @@ class Shop(models.Model):
     refund_within_days = models.PositiveSmallIntegerField(_("refund within days"), default=3)
     followup_days = models.PositiveSmallIntegerField(_("followup days"), default=3)
     channel_weights = models.JSONField(_("channel weights"), default=dict, blank=True)
+    channel_colours = models.JSONField(
+        _("channel colours"), default=dict, blank=True,
+        help_text=_('Queue label colour per channel, e.g. {"chat": "red", "hotline": "orange", "email": "yellow"}; '
+                    "colours: red, orange, yellow, green, blue, purple, grey, none"))
 
     class Meta:
         verbose_name = _("shop")
@@ -74,6 +86,19 @@ class Shop(models.Model):
     @property
     def calendar(self) -> str:
         return self.business_calendar or self.profile.calendar
+
+    def channel_colour(self, channel: str) -> str:
+        """The colour name of `channel`'s label in the queue ("" for none)."""
+        colour = {**DEFAULT_CHANNEL_COLOURS, **(self.channel_colours or {})}.get(channel, "")
+        return colour if colour in CHANNEL_COLOURS and colour != "none" else ""
+
+    def clean(self):
+        super().clean()
+        colours = self.channel_colours or {}
+        if not isinstance(colours, dict) or not all(
+                isinstance(k, str) and v in CHANNEL_COLOURS for k, v in colours.items()):
+            raise ValidationError({"channel_colours": _("a mapping of channel to one of: %(colours)s")
+                                   % {"colours": ", ".join(CHANNEL_COLOURS)}})
 
 
 class Product(models.Model):

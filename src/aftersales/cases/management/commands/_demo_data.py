@@ -9,6 +9,7 @@ PASSWORD = "demo-password-2026"
 # username, role, refund approval limit (None: no limit)
 USERS = (
     ("demo", "owner", None),
+    ("demo-supervisor", "supervisor", Decimal("10000")),
     ("demo-agent", "agent", Decimal("2000")),
     ("demo-warehouse", "warehouse", None),
     ("demo-finance", "finance", None),

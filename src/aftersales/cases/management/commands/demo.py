@@ -280,7 +280,7 @@ class Command(BaseCommand):
     def _credentials(self, org, quiet: bool = False) -> None:
         w = self.stdout.write
         w("")
-        w(f"Sign in at /admin/ (password for all: {D.PASSWORD}):")
+        w(f"Sign in to the workbench at / (the admin is at /admin/; password for all: {D.PASSWORD}):")
         for username, role, _ in D.USERS:
             w(f"  {username:<16} {role}")
         token_file = settings.HOME / "demo-token.txt"

@@ -45,6 +45,7 @@ class Command(BaseCommand):
         url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{opts['port']}"
         w = self.stdout.write
         w(f"aftersales on {url}/  (data in {settings.HOME})")
+        w(f"  workbench: {url}/  (the agents' queue; log in there)")
         w(f"  admin:  {url}/admin/")
         w(f"  API:    {url}/api/v1/  (schema {url}/api/v1/openapi.json)")
         if get_user_model().objects.filter(username=DEMO_USER).exists():

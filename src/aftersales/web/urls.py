@@ -1,0 +1,17 @@
+"""The agent workbench's pages.  Included at the site's root (aftersales/urls.py), after the admin
+and the API."""
+
+from django.urls import path
+
+from aftersales.web import views_auth, views_case, views_queue
+
+app_name = "web"
+urlpatterns = [
+    path("", views_queue.queue, name="queue"),
+    path("queue/rows/", views_queue.queue_rows, name="queue-rows"),
+    path("cases/<int:case_id>/", views_case.case_detail, name="case"),
+    path("cases/<int:case_id>/assign/", views_case.assign, name="case-assign"),
+    path("login/", views_auth.login, name="login"),
+    path("logout/", views_auth.logout, name="logout"),
+    path("organisation/", views_auth.switch_organisation, name="switch-organisation"),
+]

@@ -1,7 +1,7 @@
 """The agent workbench's pages.  Included at the site's root (aftersales/urls.py), after the admin
 and the API."""
 
-from django.urls import path
+from django.urls import include, path
 
 from aftersales.web import views_auth, views_case, views_queue
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("login/", views_auth.login, name="login"),
     path("logout/", views_auth.logout, name="logout"),
     path("organisation/", views_auth.switch_organisation, name="switch-organisation"),
+    path("", include("aftersales.web.urls_supervisor")),
 ]

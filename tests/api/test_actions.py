@@ -157,3 +157,39 @@ def test_a_rating_is_for_finished_cases_and_whole_stars(a):
         assert response.status_code == 422, (score, response.content)
         assert "score" in error(response)["fields"]
     assert not Rating.objects.exists()
+
+
+def test_several_options_offered_and_one_accepted_by_id(a):
+    case = a.case("return_refund", reason_code="quality.defect")
+    c = act(a.api, case.pk, "offer", offer_options=[
+        {"kind": "partial_refund", "amount": "50.00", "note": "keep it"}, {"kind": "exchange"},
+        {"kind": "coupon", "amount": "20.00", "coupon_code": "SORRY20"}])
+    assert c["state"] == "awaiting_buyer_response"
+    assert [(o["kind"], o["status"]) for o in c["offers"]] == [
+        ("partial_refund", "proposed"), ("exchange", "proposed"), ("coupon", "proposed")]
+    chosen = c["offers"][0]["id"]
+    c = act(a.token_for(Role.AGENT), case.pk, "accept_offer", offer_id=chosen)
+    assert (c["state"], c["approved_amount"]) == ("refund_in_progress", "50.00")
+    assert [o["status"] for o in c["offers"]] == ["accepted", "declined", "declined"]
+
+
+@pytest.mark.parametrize("body, field", [
+    pytest.param({"offer_options": [{"kind": "castle"}]}, "offer_options", id="unknown-kind"),
+    pytest.param({"offer_options": [{"kind": "refund", "colour": "red"}]}, "offer_options", id="unknown-key"),
+    pytest.param({"offer_options": [{"kind": "exchange"}] * 7}, "offer_options", id="too-many"),
+    pytest.param({"offer_id": 0}, "offer_id", id="offer-id-zero"),
+])
+def test_bad_offer_bodies_are_422(a, body, field):
+    case = a.case()
+    response = a.api.post(f"/cases/{case.pk}/actions", {"action": "offer", **body})
+    assert response.status_code == 422, response.content
+    assert any(k.startswith(field) for k in error(response)["fields"]), error(response)
+
+
+def test_rejecting_with_a_common_reason(a):
+    case = a.case()
+    c = act(a.api, case.pk, "reject", reason_code="outside_window", reason="delivered 30 days ago")
+    event = [e for e in c["timeline"] if e["action"] == "reject"][0]
+    assert event["message_en"].endswith("The request is outside the return period. delivered 30 days ago")
+    response = a.api.post(f"/cases/{a.case().pk}/actions", {"action": "reject", "reason_code": "moon"})
+    assert response.status_code == 422 and "reason_code" in error(response)["fields"]

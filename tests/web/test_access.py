@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
-from django.urls import URLPattern
+from django.urls import URLPattern, URLResolver
 
 from aftersales.accounts.models import Membership, Role
 from aftersales.cases.models import Case, TimelineEvent
@@ -17,11 +17,23 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {"login", "logout"}
 
 
+def _patterns(patterns):
+    """Every URL pattern, those of included modules (urls_supervisor) too."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _patterns(pattern.url_patterns)
+        else:
+            assert isinstance(pattern, URLPattern)
+            yield pattern
+
+
 def test_every_workbench_view_but_login_and_logout_requires_a_membership():
-    for pattern in web_urls.urlpatterns:
-        assert isinstance(pattern, URLPattern)
+    names = set()
+    for pattern in _patterns(web_urls.urlpatterns):
+        names.add(pattern.name)
         if pattern.name not in PUBLIC:
             assert getattr(pattern.callback, "member_required", False), f"{pattern.name} lacks @member_required"
+    assert {"queue", "supervisor-board", "config"} <= names
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client, a):

@@ -12,7 +12,7 @@ class TenantScoped:
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
-        orgs = Membership.objects.filter(user=request.user).values("organisation_id")
+        orgs = Membership.objects.filter(user=request.user, active=True).values("organisation_id")
         return qs.filter(**{f"{self.tenant_path}__in": orgs})
 
 

@@ -44,6 +44,9 @@ class Membership(models.Model):
     refund_approval_limit = models.DecimalField(
         _("refund approval limit"), max_digits=12, decimal_places=2, null=True, blank=True
     )
+    # A member who left: signs in to this organisation no more and gets no new cases; the row stays
+    # so that the timeline and the figures still name them.  (web.access reads only active ones.)
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("membership")

@@ -20,8 +20,8 @@ from aftersales.cases import intake, services
 from aftersales.cases.evidence import add_evidence
 from aftersales.cases.explain import state_label
 from aftersales.cases.models import Case, Evidence, Rating
-from aftersales.cases.permissions import PAY_ROLES, ROLE_ACTIONS
-from aftersales.domain import lifecycle as lc
+from aftersales.cases.offers import OfferOption
+from aftersales.cases.permissions import allowed_actions_for
 from aftersales.errors import NotFound, ValidationFailed
 
 router = Router(tags=["cases"])
@@ -53,19 +53,8 @@ def list_item(case: Case) -> dict:
 
 
 def allowed_actions(case: Case, who: Caller) -> list[str]:
-    """What the caller may do now: the lifecycle's seller moves this platform offers and this role
-    may take, plus the money steps (pay, confirm) and `inspect` where they apply."""
-    role_actions = ROLE_ACTIONS.get(who.role, frozenset())
-    out = [a.value for a in lc.allowed_actions(case.state, lc.Actor.SELLER, case.route)
-           if not case.profile.refusal(lc.CaseType(case.case_type), a) and a in role_actions]
-    if lc.Action.CONFIRM_RECEIPT.value in out and lc.Action.REJECT_RECEIPT in role_actions:
-        out.append("inspect")
-    if who.role in PAY_ROLES and case.state == lc.CaseState.REFUND_IN_PROGRESS:
-        if case.refund_state == lc.RefundState.APPROVED:
-            out.append("pay_refund")
-        elif case.refund_state == lc.RefundState.PROCESSING:
-            out.append("confirm_refund")
-    return out
+    """What the caller may do now (cases.permissions.allowed_actions_for, shared with the workbench)."""
+    return allowed_actions_for(case, who.role)
 
 
 def evidence_out(e: Evidence) -> dict:
@@ -190,10 +179,13 @@ def act(request, payload: ActionBody, case_id: int = _case_id()):
                                     payload.quantity_ok, payload.quantity_damaged, expected_version=version)
     else:
         services.perform(org, case_id, payload.action, who.who, services.ActionInput(
-            reason=payload.reason, amount=payload.amount, carrier=payload.carrier,
-            tracking_number=payload.tracking_number,
+            reason=payload.reason, reason_code=payload.reason_code or "", amount=payload.amount,
+            carrier=payload.carrier, tracking_number=payload.tracking_number,
             offer_kind=payload.offer_kind.value if payload.offer_kind else "", offer_note=payload.offer_note,
-            coupon_code=payload.coupon_code, repair_by=payload.repair_by, expected_version=payload.expected_version))
+            coupon_code=payload.coupon_code, repair_by=payload.repair_by,
+            offer_options=[OfferOption(o.kind.value, o.amount, o.note, o.coupon_code, o.repair_by)
+                           for o in payload.offer_options],
+            offer_id=payload.offer_id, expected_version=payload.expected_version))
     return _detail(request, case_id)
 
 

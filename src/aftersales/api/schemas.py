@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, ConfigDict, Field, field_validator
 from ninja import Schema
 
+from aftersales.cases.explain import REJECT_REASONS
 from aftersales.cases.models import Channel, InspectionOutcome, OfferKind
 from aftersales.domain import lifecycle as lc
 from aftersales.domain.policies import Protection
@@ -148,9 +149,19 @@ class CaseBody(In):
 API_ACTIONS = [a.value for a in lc.Action] + ["pay_refund", "confirm_refund", "inspect"]
 
 
+class OfferOptionBody(In):
+    kind: OfferKind
+    amount: Money | None = Field(None, description="partial_refund: required; refund: default the requested amount")
+    note: text(2000) = ""
+    coupon_code: text(60) = ""
+    repair_by: text(100) = ""
+
+
 class ActionBody(In):
     action: text(30, 1) = Field(description=f"one of {', '.join(API_ACTIONS)}")
     reason: text(2000) = ""
+    reason_code: Literal[tuple(REJECT_REASONS)] | None = Field(  # type: ignore[valid-type]
+        None, description="reject / reject_receipt: a common reason (the `reason` text is added as a note)")
     amount: Money | None = None
     carrier: text(50) = ""
     tracking_number: text(60) = ""
@@ -158,6 +169,10 @@ class ActionBody(In):
     offer_note: text(2000) = ""
     coupon_code: text(60) = ""
     repair_by: text(100) = ""
+    offer_options: list[OfferOptionBody] = Field(
+        default_factory=list, max_length=6,
+        description="offer: several options for the buyer to choose from (instead of offer_kind & co.)")
+    offer_id: Id | None = Field(None, description="accept_offer: the option chosen (default: the latest proposed)")
     expected_version: whole(1, 2**31 - 1) | None = None
     # inspect
     outcome: InspectionOutcome | None = None

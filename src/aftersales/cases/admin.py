@@ -83,3 +83,23 @@ class TimelineEventAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "actor")
     raw_id_fields = ("case", "actor_user")
     show_full_result_count = False
+
+
+@admin.register(m.ReplyTemplate)
+class ReplyTemplateAdmin(TenantScoped, admin.ModelAdmin):
+    """A shop's own reply wording (cases/replies.py): editable, unlike the case rows."""
+
+    tenant_path = "organisation"
+    list_display = ("title", "organisation", "kind", "language", "position", "is_active", "updated_at")
+    list_filter = ("kind", "language", "is_active")
+    search_fields = ("title", "body")
+    ordering = ("organisation", "kind", "language", "position", "id")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Staff choose among their own organisations only.
+        if db_field.name == "organisation" and not request.user.is_superuser:
+            from aftersales.accounts.models import Membership, Organisation
+
+            kwargs["queryset"] = Organisation.objects.filter(
+                pk__in=Membership.objects.filter(user=request.user).values("organisation_id"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 
 from aftersales.domain import lifecycle as lc
 from aftersales.domain.deadlines import Clock, DeadlineKind, DeadlineSource, Party, TimeoutOutcome
+from aftersales.domain.reasons import reason as canonical_reason
 
 STATE_LABELS: dict[str, tuple[str, str]] = {
     lc.CaseState.AWAITING_SELLER_REVIEW: ("待商家处理", "Awaiting seller review"),
@@ -97,15 +98,18 @@ def state_label(state: str) -> tuple[str, str]:
     return STATE_LABELS.get(state, (state, state))
 
 
-def transition_text(move: lc.Move, reason: str = "") -> tuple[str, str]:
+def transition_text(move: lc.Move, reason: str | tuple[str, str] = "") -> tuple[str, str]:
+    """The timeline's sentence for a move; `reason` is one text for both languages, or (zh, en)."""
     act_zh, act_en = ACTION_LABELS[move.action]
     who_zh, who_en = ACTOR_LABELS[move.actor]
     to_zh, to_en = state_label(move.target)
     zh = f"{who_zh}：{act_zh}，状态变为「{to_zh}」。"
     en = f"{who_en.capitalize()}: {act_en.lower()}; now {to_en.lower()}."
-    if reason:
-        zh += f" 原因：{reason}"
-        en += f" Reason: {reason}"
+    reason_zh, reason_en = reason if isinstance(reason, tuple) else (reason, reason)
+    if reason_zh:
+        zh += f" 原因：{reason_zh}"
+    if reason_en:
+        en += f" Reason: {reason_en}"
     return zh, en
 
 
@@ -134,7 +138,7 @@ RETURN_STATE_LABELS = {
 }
 ARBITRATION_LABELS = {
     lc.ArbitrationState.NONE: ("未介入", "None"),
-    lc.ArbitrationState.REQUESTED: ("买家申请平台介入", "Requested"),
+    lc.ArbitrationState.REQUESTED: ("已申请平台介入", "Requested"),
     lc.ArbitrationState.NEGOTIATION: ("协商期", "Negotiation"),
     lc.ArbitrationState.AWAITING_SELLER_EVIDENCE: ("待商家举证", "Awaiting seller evidence"),
     lc.ArbitrationState.IN_REVIEW: ("平台审核中", "In review"),
@@ -165,6 +169,48 @@ SOURCE_LABELS = {
     DeadlineSource.MANUAL: ("人工调整", "Moved by hand"),
 }
 CLOCK_LABELS = {Clock.NATURAL: ("自然时间", "Natural time"), Clock.BUSINESS_DAYS: ("工作日", "Business days")}
+
+
+# Common reasons to refuse a request (the agent picks one and may add a note; the buyer sees both).
+REJECT_REASONS: dict[str, tuple[str, str]] = {
+    "no_defect": ("经核实商品无质量问题", "We checked and found no defect"),
+    "used": ("商品已使用，影响二次销售", "The item has been used and cannot be resold"),
+    "outside_window": ("已超出退换货期限", "The request is outside the return period"),
+    "excluded": ("该商品不支持七天无理由退货", "This item cannot be returned without a reason"),
+    "no_evidence": ("未提供能说明问题的照片或视频", "No photo or video shows the problem"),
+    "not_received": ("尚未收到退回的商品", "We have not received the returned item"),
+    "resolved": ("已与买家协商解决", "Already settled with the buyer"),
+    "duplicate": ("重复申请", "A request for this order is already open"),
+    "amount": ("申请金额与实付金额不符", "The amount asked for does not match what was paid"),
+    "other": ("其他原因", "Another reason"),
+}
+
+# What the agent may ask the buyer to send (cases.requests.request_evidence).
+EVIDENCE_REQUESTS: dict[str, tuple[str, str]] = {
+    "defect_photo": ("问题部位的照片", "a photo of the defect"),
+    "label_photo": ("商品标签/吊牌的照片", "a photo of the label"),
+    "package_photo": ("外包装及快递面单的照片", "a photo of the package and its shipping label"),
+    "video": ("开箱或使用过程的视频", "a video showing the problem"),
+}
+
+# The problem types of the reply templates: the tops of domain.reasons' tree, a few folded together.
+PROBLEM_KINDS: dict[str, tuple[str, str]] = {
+    "no_reason": ("七天无理由", "No-reason return"),
+    "quality": ("质量问题", "Quality problem"),
+    "not_as_described": ("与描述不符", "Not as described"),
+    "fulfilment": ("发货问题", "Fulfilment problem"),
+    "logistics": ("物流问题", "Delivery problem"),
+    "price": ("价格问题", "Price"),
+    "other": ("其他", "Other"),
+}
+_PROBLEM_OF_TOP = {"counterfeit": "not_as_described", "negotiated": "other"}
+
+
+def problem_kind(reason_code: str) -> str:
+    """The problem type (a key of PROBLEM_KINDS) of a canonical reason code."""
+    top = canonical_reason(reason_code or "other").parent
+    top = _PROBLEM_OF_TOP.get(top, top)
+    return top if top in PROBLEM_KINDS else "other"
 
 
 def in_language(zh: str, en: str) -> str:

@@ -454,3 +454,39 @@ class IdempotencyRecord(models.Model):
         verbose_name = _("idempotency record")
         verbose_name_plural = _("idempotency records")
         constraints = [models.UniqueConstraint(fields=["organisation", "scope", "key"], name="idempotency_unique")]
+
+
+class ReplyTemplate(models.Model):
+    """A shop's own wording of a reply to buyers.  The organisation's active templates of a problem
+    type and language replace the defaults of that type and language (cases/reply_defaults.py;
+    cases/replies.py fills them in for a case)."""
+
+    LANGUAGES = [("zh", _("Chinese")), ("en", _("English"))]
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="reply_templates"
+    )
+    kind = models.CharField(_("problem type"), max_length=30, choices=ex.label_choices(ex.PROBLEM_KINDS))
+    language = models.CharField(_("language"), max_length=5, choices=LANGUAGES)
+    title = models.CharField(_("title"), max_length=100)
+    body = models.TextField(
+        _("body"),
+        help_text=_("Placeholders: {buyer_name} {order_number} {case_number} {shop_name} {tracking_number} "
+                    "{refund_eta}"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+        ordering = ["kind", "language", "position", "id"]
+        indexes = [
+            # the composer: WHERE organisation=? AND is_active ORDER BY kind, language, position
+            models.Index(fields=["organisation", "kind", "language", "position"],
+                         condition=models.Q(is_active=True), name="reply_template_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -31,6 +31,15 @@ ASSIGN_ANY_ROLES = frozenset({Role.OWNER, Role.SUPERVISOR})
 CLAIM_ROLES = frozenset({Role.AGENT, Role.WAREHOUSE})
 # Actions that commit the seller to paying money.
 MONEY_ACTIONS = frozenset({A.APPROVE, A.CONVERT_TO_REFUND, A.ACCEPT_OFFER, A.CONFIRM_RECEIPT})
+# Steps beside the lifecycle that move no main state (cases.requests, services.add_message): who
+# of the seller's team takes them.  Finance and the warehouse do not write to buyers.
+_ALL_ROLES = frozenset(Role)
+DESK_ROLES: dict[str, frozenset[str]] = {
+    "reply": frozenset({Role.OWNER, Role.SUPERVISOR, Role.AGENT}),
+    "request_evidence": frozenset({Role.OWNER, Role.SUPERVISOR, Role.AGENT}),
+    "escalate": frozenset({Role.OWNER, Role.SUPERVISOR, Role.AGENT}),
+    "note": _ALL_ROLES,
+}
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,53 @@ def check_action(who: Who, action: lc.Action, amount: Decimal | None) -> None:
         raise PermissionDenied(
             f"refund of {amount} is above your approval limit of {who.approval_limit}; ask a supervisor",
             message_zh=f"退款金额 {amount} 超过您的审批额度 {who.approval_limit}，请主管审批")
+
+
+def check_desk(who: Who, step: str) -> None:
+    """May `who` take one of the steps of DESK_ROLES (reply, request_evidence, escalate, note)?"""
+    if who.actor != lc.Actor.SELLER:
+        return
+    role = who.role or Role.AGENT
+    if role not in DESK_ROLES[step]:
+        raise PermissionDenied(f"the {role} role may not {step.replace('_', ' ')}",
+                               message_zh=f"角色 {role} 无权执行此操作")
+
+
+def allowed_actions_for(case, role: str | None) -> list[str]:
+    """What a member of `role` may do to `case` now: the lifecycle's seller moves this platform
+    offers for the case type and this role may take, plus the money steps (`pay_refund`,
+    `confirm_refund`) and `inspect` where they apply.  The API's `allowed_actions` and the
+    workbench's buttons; the services check the same things again when the step is taken."""
+    role = role or Role.AGENT
+    role_actions = ROLE_ACTIONS.get(role, frozenset())
+    case_type = lc.CaseType(case.case_type)
+    out = [a.value for a in lc.allowed_actions(case.state, lc.Actor.SELLER, case.route)
+           if not case.profile.refusal(case_type, a) and a in role_actions]
+    if lc.Action.CONFIRM_RECEIPT.value in out and lc.Action.REJECT_RECEIPT in role_actions:
+        out.append("inspect")
+    if role in PAY_ROLES and case.state == lc.CaseState.REFUND_IN_PROGRESS:
+        if case.refund_state == lc.RefundState.APPROVED:
+            out.append("pay_refund")
+        elif case.refund_state == lc.RefundState.PROCESSING:
+            out.append("confirm_refund")
+    return out
+
+
+def desk_steps_for(case, role: str | None) -> list[str]:
+    """The steps beside the lifecycle a member of `role` may take on `case` now (for buttons)."""
+    role = role or Role.AGENT
+    out = []
+    if role in DESK_ROLES["reply"]:          # a finished case may still need an answer (a follow-up)
+        out.append("reply")
+    if case.is_open:
+        if role in DESK_ROLES["request_evidence"]:
+            out.append("request_evidence")
+        if (role in DESK_ROLES["escalate"] and not case.profile.executes_timeouts
+                and case.arbitration_state in (lc.ArbitrationState.NONE, lc.ArbitrationState.CANCELLED)):
+            out.append("escalate")
+    if role in DESK_ROLES["note"]:
+        out.append("note")
+    return out
 
 
 def check_pay(who: Who) -> None:

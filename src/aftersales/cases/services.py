@@ -14,18 +14,18 @@ from django.utils import translation
 from django.db.models import F
 
 from aftersales import clock
-from aftersales.cases import ledger, timers
-from aftersales.cases.explain import created_text, transition_text
+from aftersales.cases import ledger, offers, timers
+from aftersales.cases.explain import REJECT_REASONS, created_text, transition_text
 from aftersales.cases.models import (
-    OFFER_ROUTES, Case, CaseLine, FollowUp, Inspection, InspectionOutcome, Message, Offer, Refund,
-    ReturnShipment, TimelineEvent,
+    OFFER_ROUTES, Case, CaseLine, FollowUp, Inspection, InspectionOutcome, Message, Refund, ReturnShipment,
+    TimelineEvent,
 )
-from aftersales.cases.permissions import Who, check_action, check_assign, check_pay
+from aftersales.cases.permissions import Who, check_action, check_assign, check_desk, check_pay
 from aftersales.cases.scoring import evaluate_case, rescore, shop_policy
 from aftersales.domain import lifecycle as lc
 from aftersales.domain.policies import decide
 from aftersales.errors import Conflict, NotAllowed, NotFound, ValidationFailed
-from aftersales.notify.outbox import buyer_recipient, enqueue
+from aftersales.notify.outbox import buyer_recipient, enqueue, reply_recipient
 
 S, A = lc.CaseState, lc.Action
 
@@ -142,13 +142,16 @@ def _auto_decide(case: Case, evaluation, now: datetime) -> None:
 @dataclass
 class ActionInput:
     reason: str = ""
+    reason_code: str = ""                  # reject / reject_receipt: one of explain.REJECT_REASONS (+ `reason` as note)
     amount: Decimal | None = None          # approve / convert: the refund amount (default: requested)
     carrier: str = ""                      # ship_return / ship_to_buyer
     tracking_number: str = ""
-    offer_kind: str = ""                   # offer
+    offer_kind: str = ""                   # offer: one option ...
     offer_note: str = ""
     coupon_code: str = ""
     repair_by: str = ""
+    offer_options: list = field(default_factory=list)   # ... or several (offers.OfferOption) for the buyer to choose
+    offer_id: int | None = None            # accept_offer / decline_offer: which one (default: the latest)
     expected_version: int | None = None    # the caller's view of the case; a stale one is a Conflict
 
 
@@ -170,6 +173,22 @@ def perform(organisation, case_id: int, action: str, who: Who, data: ActionInput
     return case
 
 
+def _reason(case: Case, inputs: ActionInput, reason: str) -> tuple[str, tuple[str, str] | str]:
+    """(the reason for the platform and the checks, the reason for the timeline: (zh, en) when a
+    common reason was picked from explain.REJECT_REASONS, with the note after it)."""
+    code = inputs.reason_code
+    if not code:
+        return reason, reason
+    if code not in REJECT_REASONS:
+        raise ValidationFailed.field("reason_code", f"one of {', '.join(REJECT_REASONS)}")
+    zh, en = REJECT_REASONS[code]
+    note = reason.strip()
+    if code == "other" and not note:
+        raise ValidationFailed.field("reason", "say why (the buyer and the platform will see it)")
+    both = (f"{zh}。{note}" if note else zh, f"{en}. {note}" if note else en)
+    return (both[0] if case.shop.region == "CN" else both[1]), both
+
+
 def _apply(case: Case, action: lc.Action, who: Who, now: datetime, *, reason: str = "",
            inputs: ActionInput | None = None, explanation: tuple[str, str] | None = None,
            data: dict | None = None) -> lc.Move:
@@ -178,18 +197,17 @@ def _apply(case: Case, action: lc.Action, who: Who, now: datetime, *, reason: st
     if refusal and who.actor != lc.Actor.PLATFORM:
         raise NotAllowed(refusal)
     offer = None
-    if action in (A.ACCEPT_OFFER, A.DECLINE_OFFER):
-        offer = Offer.objects.filter(case=case, status="proposed").order_by("-id").first()
-        if offer is None:
-            raise NotAllowed("there is no open offer to answer", message_zh="没有待答复的方案")
+    if action in (A.ACCEPT_OFFER, A.DECLINE_OFFER) and case.state == S.AWAITING_BUYER_RESPONSE:
+        offer = offers.chosen(case, inputs.offer_id)
         if action == A.ACCEPT_OFFER:
             case.route = OFFER_ROUTES[offer.kind]
-            if offer.amount is not None:
+            if offer.amount is not None and offer.kind in offers.REFUND_KINDS:
                 case.approved_amount = offer.amount
     try:
         move = lc.transition(case.state, action, who.actor, case.route)
     except lc.IllegalTransition as exc:
         raise NotAllowed(str(exc), message_zh="当前状态下不能执行此操作") from None
+    reason, timeline_reason = _reason(case, inputs, reason)
     if move.needs_reason and not reason.strip():
         raise ValidationFailed.field("reason", "say why (the buyer and the platform will see it)")
     amount = inputs.amount if inputs.amount is not None else (case.approved_amount or case.requested_amount)
@@ -199,7 +217,14 @@ def _apply(case: Case, action: lc.Action, who: Who, now: datetime, *, reason: st
     commits_money = move.target == S.REFUND_IN_PROGRESS or (
         action in (A.APPROVE, A.ACCEPT_OFFER) and lc.Route(case.route) in (lc.Route.REFUND, lc.Route.RETURN_THEN_REFUND))
     check_action(who, action, amount if commits_money else None)
-    _before_move(case, move, inputs, who, now, amount)
+    if commits_money:
+        # What was approved is what is paid later: a return approved for less stays at that amount
+        # when the goods arrive (the warehouse's confirmation does not raise it back).
+        case.approved_amount = amount
+    described = _before_move(case, move, inputs, who, now, amount, offer)
+    if described:
+        explanation = (f"{described[0]} {explanation[0]}", f"{described[1]} {explanation[1]}") if explanation \
+            else described
 
     changes = {"state": move.target, "is_open": not move.target.is_terminal, "updated_at": now,
                "version": F("version") + 1, "route": case.route, "approved_amount": case.approved_amount,
@@ -216,11 +241,14 @@ def _apply(case: Case, action: lc.Action, who: Who, now: datetime, *, reason: st
     case.refresh_from_db()
 
     timers.close_step(case, move.source, now)
-    zh, en = transition_text(move, reason)
+    zh, en = transition_text(move, timeline_reason)
     if explanation:
         zh, en = f"{zh} {explanation[0]}", f"{en} {explanation[1]}"
+    shipped = ({"carrier": inputs.carrier or "unknown", "tracking_number": inputs.tracking_number.strip()}
+               if action in (A.SHIP_RETURN, A.SHIP_TO_BUYER) and inputs.tracking_number.strip() else {})
     record(case, "transition", who, now, zh=zh, en=en, action=action, before=move.source, after=move.target,
-           data={**(data or {}), **({"reason": reason} if reason else {})})
+           data={**(data or {}), **({"reason": reason} if reason else {}),
+                 **({"reason_code": inputs.reason_code} if inputs.reason_code else {}), **shipped})
     _after_move(case, move, who, now)
     if not move.target.is_terminal:
         timers.open_step(case, move.target, now)
@@ -232,25 +260,22 @@ def _apply(case: Case, action: lc.Action, who: Who, now: datetime, *, reason: st
         # Tell the marketplace what we decided; the connector delivers it from the outbox.
         enqueue(case, f"platform.{action}", "platform",
                 {"case": case.pk, "platform_case_id": case.platform_case_id, "reason": reason,
-                 "amount": str(case.approved_amount or "")}, now)
+                 "amount": str(case.approved_amount or ""), **shipped}, now)
     rescore(case, now)
     return move
 
 
-def _before_move(case: Case, move: lc.Move, inputs: ActionInput, who: Who, now: datetime, amount) -> None:
-    """Resolution rows and sub-states that go with the move (not yet saved on the case row)."""
+def _before_move(case: Case, move: lc.Move, inputs: ActionInput, who: Who, now: datetime, amount,
+                 offer=None) -> tuple[str, str] | None:
+    """Resolution rows and sub-states that go with the move (not yet saved on the case row); for
+    offers, the (zh, en) words of what was offered or chosen."""
+    described = None
     if move.action == A.OFFER:
-        kind = inputs.offer_kind
-        if kind not in OFFER_ROUTES:
-            raise ValidationFailed.field("offer_kind", f"one of {', '.join(OFFER_ROUTES)}")
-        if kind == "partial_refund" and (inputs.amount is None or inputs.amount > case.requested_amount):
-            raise ValidationFailed.field("amount", "a partial refund needs an amount up to the requested one")
-        Offer.objects.filter(case=case, status="proposed").update(status="withdrawn", answered_at=now)
-        Offer.objects.create(case=case, kind=kind, amount=inputs.amount, note=inputs.offer_note,
-                             coupon_code=inputs.coupon_code, repair_by=inputs.repair_by, created_at=now)
+        options = offers.options_of(inputs)
+        offers.check(case, options, who, field="offer_options" if inputs.offer_options else "offer_kind")
+        described = offers.propose(case, options, now)
     elif move.action in (A.ACCEPT_OFFER, A.DECLINE_OFFER):
-        Offer.objects.filter(case=case, status="proposed").update(
-            status="accepted" if move.action == A.ACCEPT_OFFER else "declined", answered_at=now)
+        described = offers.answer(case, move.action, offer, now)
     elif move.action == A.SHIP_RETURN:
         if not inputs.tracking_number.strip():
             raise ValidationFailed.field("tracking_number", "the return's tracking number is needed")
@@ -269,6 +294,7 @@ def _before_move(case: Case, move: lc.Move, inputs: ActionInput, who: Who, now: 
         case.return_state = lc.ReturnState.AWAITING_SHIPMENT
     if move.target == S.REFUND_IN_PROGRESS:
         case.refund_state = lc.RefundState.APPROVED
+    return described
 
 
 def _after_move(case: Case, move: lc.Move, who: Who, now: datetime) -> None:
@@ -295,7 +321,7 @@ def _after_move(case: Case, move: lc.Move, who: Who, now: datetime) -> None:
 # ---------------------------------------------------------------------------------------------
 # Money: paying an approved refund
 
-def _check_version(case: Case, expected: int | None) -> None:
+def check_version(case: Case, expected: int | None) -> None:
     if expected is not None and expected != case.version:
         raise Conflict(f"case {case.number} changed since you loaded it (version {case.version})",
                        message_zh="售后单已被他人更新，请刷新后重试")
@@ -309,7 +335,7 @@ def pay_refund(organisation, case_id: int, who: Who, *, external_id: str = "",
     now = clock.now()
     with transaction.atomic():
         case = get_case(organisation, case_id, lock=True)
-        _check_version(case, expected_version)
+        check_version(case, expected_version)
         updated = Refund.objects.filter(case=case, status=lc.RefundState.APPROVED).update(
             status=lc.RefundState.PROCESSING, paid_by=who.user, paid_at=now, external_id=external_id)
         if not updated:
@@ -329,7 +355,7 @@ def confirm_refund(organisation, case_id: int, who: Who, *, expected_version: in
     now = clock.now()
     with transaction.atomic():
         case = get_case(organisation, case_id, lock=True)
-        _check_version(case, expected_version)
+        check_version(case, expected_version)
         if who.actor != lc.Actor.PLATFORM and not Refund.objects.filter(
                 case=case, status=lc.RefundState.PROCESSING).exists():
             raise NotAllowed("the refund has not been paid yet: pay it first", message_zh="退款尚未打款，请先打款")
@@ -349,6 +375,7 @@ def add_message(organisation, case_id: int, who: Who, body: str, channel: str = 
     body = (body or "").strip()
     if not body:
         raise ValidationFailed.field("body", "a message cannot be empty")
+    check_desk(who, "reply")
     now = clock.now()
     with transaction.atomic():
         case = get_case(organisation, case_id, lock=True)
@@ -363,8 +390,10 @@ def add_message(organisation, case_id: int, who: Who, body: str, channel: str = 
         record(case, "message", who, now, zh=f"新消息：{body[:80]}", en=f"New message: {body[:80]}",
                data={"message": msg.pk})
         if who.actor == lc.Actor.SELLER:
-            ch, to = buyer_recipient(case.buyer)
-            enqueue(case, "buyer.message", ch, {"case": case.pk, "message": msg.pk}, now, to)
+            # Back the way the case came in where we can reach the buyer there; the body travels
+            # with the row so that the sender needs nothing else.
+            ch, to = reply_recipient(case)
+            enqueue(case, "buyer.message", ch, {"case": case.pk, "message": msg.pk, "body": body}, now, to)
     return msg
 
 
@@ -381,7 +410,7 @@ def inspect_return(organisation, case_id: int, who: Who, outcome: str, note: str
     now = clock.now()
     with transaction.atomic():
         case = get_case(organisation, case_id, lock=True)
-        _check_version(case, expected_version)
+        check_version(case, expected_version)
         total = sum(cl.quantity for cl in case.lines.all())
         ok = total if quantity_ok is None and outcome == InspectionOutcome.OK else (quantity_ok or 0)
         Inspection.objects.create(case=case, outcome=outcome, quantity_ok=ok, quantity_damaged=quantity_damaged,
@@ -471,8 +500,9 @@ def assign_case(organisation, case_id: int, who: Who, assignee) -> Case:
     it to whom is cases.permissions.may_assign, checked on the locked row."""
     from aftersales.accounts.models import Membership
 
-    if assignee is not None and not Membership.objects.filter(organisation=organisation, user=assignee).exists():
-        raise ValidationFailed.field("assignee", "not a member of this organisation")
+    if assignee is not None and not Membership.objects.filter(
+            organisation=organisation, user=assignee, active=True, user__is_active=True).exists():
+        raise ValidationFailed.field("assignee", "not an active member of this organisation")
     now = clock.now()
     with transaction.atomic():
         case = get_case(organisation, case_id, lock=True)

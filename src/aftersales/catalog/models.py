@@ -62,6 +62,11 @@ class Shop(models.Model):
     refund_within_days = models.PositiveSmallIntegerField(_("refund within days"), default=3)
     followup_days = models.PositiveSmallIntegerField(_("followup days"), default=3)
     channel_weights = models.JSONField(_("channel weights"), default=dict, blank=True)
+    # The largest coupon or gift an agent may offer without a supervisor (cases.team.check_compensation);
+    # in the shop's currency.  Not part of the policy: changing it does not bump policy_version.
+    agent_compensation_limit = models.DecimalField(
+        _("agent compensation limit"), max_digits=12, decimal_places=2, default=Decimal("50"),
+        help_text=_("Largest coupon or gift an agent may offer without a supervisor's approval"))
     channel_colours = models.JSONField(
         _("channel colours"), default=dict, blank=True,
         help_text=_('Queue label colour per channel, e.g. {"chat": "red", "hotline": "orange", "email": "yellow"}; '

@@ -115,6 +115,20 @@ _TITLES = {
 VIP_TEXT = ("VIP：优先处理，先补发后退回", "VIP: priority, reship first, return later")
 
 
+def check_title(check: str) -> tuple[str, str]:
+    """(zh, en) title of a check, for pages that list a case's stored checks."""
+    return _TITLES.get(check, (check, check))
+
+
+def verdict_text(verdict: str) -> tuple[str, str]:
+    return _VERDICT_TEXT.get(verdict, (verdict, verdict))
+
+
+def payer_text(payer: str) -> tuple[str, str]:
+    """Who pays the return postage, as (zh, en)."""
+    return _PAYER_TEXT.get(payer, (payer, payer))
+
+
 @dataclass(frozen=True)
 class Evaluation:
     verdict: Verdict                       # the worst of the checks

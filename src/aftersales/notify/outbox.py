@@ -21,3 +21,17 @@ def buyer_recipient(buyer) -> tuple[str, str]:
     if buyer.phone:
         return "sms", buyer.phone
     return "platform", buyer.external_id
+
+
+def reply_recipient(case) -> tuple[str, str]:
+    """Where a reply to the buyer goes: back the way the case came in where we can reach them
+    there (a marketplace's chat through its connector, e-mail, SMS for a hotline case), else the
+    buyer's usual address (`buyer_recipient`)."""
+    buyer = case.buyer
+    if case.channel in ("chat", "platform") and not case.profile.executes_timeouts:
+        return "platform", buyer.external_id
+    if case.channel == "email" and buyer.email:
+        return "email", buyer.email
+    if case.channel == "hotline" and buyer.phone:
+        return "sms", buyer.phone
+    return buyer_recipient(buyer)

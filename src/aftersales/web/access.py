@@ -38,14 +38,15 @@ OWNER_ROLES = frozenset({Role.OWNER})
 
 
 def memberships(request) -> list[Membership]:
-    """The signed-in user's memberships, by organisation name (one query per request)."""
+    """The signed-in user's active memberships, by organisation name (one query per request).  A
+    deactivated membership (the owner's "deactivate" in the people settings) opens nothing."""
     if not hasattr(request, "_workbench_memberships"):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             request._workbench_memberships = []
         else:
             request._workbench_memberships = list(
-                Membership.objects.select_related("organisation", "user").filter(user=user)
+                Membership.objects.select_related("organisation", "user").filter(user=user, active=True)
                 .order_by("organisation__name", "organisation_id"))
     return request._workbench_memberships
 

@@ -1,16 +1,15 @@
-"""One case.
+"""One case: the page, its evidence files, and assignment.
 
-PLACEHOLDER: `case_detail` is a stand-in so that the queue's links and Enter key lead somewhere;
-the case page (order, buyer history, evidence, logistics, timeline, deadlines, actions, reply
-composer) replaces it.  Keep its URL name `web:case` and its 404 for other organisations' cases.
-
-`assign` is real and stays: the queue's "claim" button and the `a` key post to it.
+`case_detail` renders everything about the case (web/present_case.py computes it) with the actions
+the viewer may take (web/views_actions.py answers them) and the reply composer.  A case of another
+organisation is a 404, as if it did not exist.  `assign` serves the queue's claim button and the
+`a` key (htmx, answered with the row) and the case page's claim / assign form (a redirect back).
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -18,8 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 from aftersales import clock
 from aftersales.accounts.models import Membership
 from aftersales.cases import services
+from aftersales.cases.models import Evidence
 from aftersales.errors import AftersalesError, NotFound, ValidationFailed
-from aftersales.web import present
+from aftersales.web import present, present_actions, present_case
 from aftersales.web.access import member_required, who
 from aftersales.web.errors import error_response
 
@@ -31,11 +31,45 @@ def _case_or_404(request, case_id: int):
         raise Http404(_("No such case")) from None
 
 
+def case_context(request, case, *, composer: present_actions.Composer | None = None, live: bool = False) -> dict:
+    """Everything the page and its partials show.  The answers to actions (`live`) render parts of
+    it again, the composer only when one is given (after a reply)."""
+    acting = who(request)
+    now = clock.now()
+    panel = present_actions.panel(case, acting)
+    deadlines = present_case.deadlines(case, now)
+    return {
+        "case": case, "head": present_case.head(case, acting, now), "policy": present_case.policy(case),
+        "orders": present_case.orders(case), "buyer": present_case.buyer(case),
+        "evidence": present_case.evidence(case), "logistics": present_case.logistics(case),
+        "timeline": present_case.timeline(case), "panel": panel,
+        "open_deadlines": [d for d in deadlines if d.is_open], "closed_deadlines": [d for d in deadlines if not d.is_open],
+        "composer": composer or (None if live else present_actions.composer(case, "reply" in panel)),
+        "composer_oob": composer is not None,
+        "countdown_words": present_case.countdown_words(), "page_title": case.number, "nav": "queue",
+        "choices": present_actions.choices(), "carriers": present_case.CARRIERS,
+    }
+
+
 @require_GET
 @member_required()
 def case_detail(request, case_id: int):
     case = _case_or_404(request, case_id)
-    return render(request, "web/case_placeholder.html", {"case": case, "page_title": case.number})
+    return render(request, "web/case.html", case_context(request, case))
+
+
+@require_GET
+@member_required()
+def evidence_file(request, case_id: int, evidence_id: int):
+    """An evidence file of a case of the viewer's organisation, shown inline (its type was sniffed
+    from its bytes at upload, cases/evidence.py)."""
+    case = _case_or_404(request, case_id)
+    item = Evidence.objects.filter(case=case, pk=evidence_id).first()
+    if item is None:
+        raise Http404(_("No such file"))
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type, filename=item.original_name)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @require_POST

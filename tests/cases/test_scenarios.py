@@ -317,3 +317,30 @@ def test_tiktok_us_shop_counts_business_days_around_thanksgiving():
     # Thu 26 Nov is Thanksgiving; Fri 27 is the first business day, Mon 30 the second.
     assert (local.month, local.day, local.hour) == (11, 30, 10)
     assert d.clock == "business_days"
+
+
+@pytest.mark.parametrize("hours_later", [
+    pytest.param(1, id="still-far"), pytest.param(25, id="under-24h"), pytest.param(45, id="under-4h"),
+    pytest.param(49, id="overdue"),
+])
+def test_set_wise_band_rescoring_matches_a_full_rescore(hours_later):
+    """The sweep moves priorities by the time term alone; the result equals scoring from scratch."""
+    from aftersales.cases.scoring import score_case
+
+    cases = []
+    for platform, urgent in [("douyin", False), ("taobao", True), ("tiktok_shop", False)]:
+        org, shop, case = open_case(platform, status="", deadline=T0 + timedelta(hours=48))
+        Case.objects.filter(pk=case.pk).update(urgent=urgent)
+        cases.append(case)
+    from aftersales.cases.scoring import rescore
+
+    for case in cases:
+        rescore(refreshed(case), T0)
+    now = T0 + timedelta(hours=hours_later)
+    sweep(now)
+    for case in cases:
+        stored = refreshed(case)
+        fresh = refreshed(case)
+        score_case(fresh, fresh.next_due_at, now)
+        assert (stored.priority, stored.priority_band, stored.time_band) == (
+            fresh.priority, fresh.priority_band, fresh.time_band)

@@ -15,14 +15,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Min
+from django.db.models import Case as SqlCase
+from django.db.models import CharField, F, IntegerField, Min, Q, Value, When
+from django.db.models.lookups import GreaterThanOrEqual
 
 from aftersales import clock
 from aftersales.cases import timers
 from aftersales.cases.explain import DEADLINE_LABELS, OUTCOME_LABELS
 from aftersales.cases.models import Case, Deadline, DeadlineStatus, FollowUp, TimelineEvent
 from aftersales.cases.permissions import Who
-from aftersales.cases.scoring import rescore, rescore_many, score_case
+from aftersales.cases.scoring import rescore, rescore_many
 from aftersales.cases.services import _apply, record
 from aftersales.domain import lifecycle as lc
 from aftersales.domain import priority as prio
@@ -224,21 +226,22 @@ def _follow_ups(now: datetime, report: SweepReport) -> None:
 
 
 def _rescore_changed_bands(now: datetime, report: SweepReport) -> None:
-    """Time left shrinks by itself: re-score open cases whose time band changed.  Only cases due
-    within the widest band can change, and their nearest deadline is already stored."""
-    last_id = 0
-    while True:
-        batch = list(Case.objects.filter(is_open=True, next_due_at__isnull=False,
-                                         next_due_at__lte=now + timedelta(hours=72), pk__gt=last_id)
-                     .select_related("shop").only("pk", "urgent", "vip", "channel", "is_open", "time_band",
-                                                  "next_due_at", "priority", "priority_band",
-                                                  "shop__channel_weights", "shop__platform")
-                     .order_by("pk")[:BATCH])
-        if not batch:
-            return
-        last_id = batch[-1].pk
-        changed = [c for c in batch if prio.time_band(c.next_due_at - now) != c.time_band]
-        for case in changed:
-            score_case(case, case.next_due_at, now)
-        Case.objects.bulk_update(changed, ["priority", "priority_band", "time_band"])
-        report.rescored += len(changed)
+    """Time left shrinks by itself: move open cases whose nearest deadline crossed into another
+    time band.  Only the time term of the priority depends on the clock, so this is one UPDATE per
+    band that adds the difference of the time points, set-wise (the stored priority always holds
+    the time points of its stored band: scoring.score_case writes them together)."""
+    points = prio.TIME_POINTS
+    for band, low, high in prio.time_band_windows():
+        due = Q(is_open=True, next_due_at__isnull=False) & ~Q(time_band=band)
+        if band == 4:
+            due &= Q(next_due_at__lte=now)
+        else:
+            due &= Q(next_due_at__gt=now + low) if low == timedelta(0) else Q(next_due_at__gte=now + low)
+            due &= Q(next_due_at__lt=now + high)
+        delta = SqlCase(*[When(time_band=old, then=Value(points[band] - points[old])) for old in points if old != band],
+                        default=Value(0), output_field=IntegerField())
+        new_priority = F("priority") + delta
+        label = SqlCase(*[When(GreaterThanOrEqual(new_priority, floor), then=Value(str(name)))
+                          for floor, name in prio.BAND_FLOORS],
+                        default=Value(str(prio.Band.LOW)), output_field=CharField())
+        report.rescored += Case.objects.filter(due).update(priority=new_priority, priority_band=label, time_band=band)

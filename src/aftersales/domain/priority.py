@@ -112,6 +112,17 @@ def time_band(time_left: timedelta | None) -> int:
     return 0
 
 
+def time_band_windows() -> tuple[tuple[int, timedelta | None, timedelta | None], ...]:
+    """(band, lowest time left, highest time left) for the bands with points: a band holds the
+    time left t with low < t <= high for the overdue band, low <= t < high for the others."""
+    return ((4, None, timedelta(0)), (3, timedelta(0), timedelta(hours=4)),
+            (2, timedelta(hours=4), timedelta(hours=24)), (1, timedelta(hours=24), timedelta(hours=72)))
+
+
+def band_of(value: int) -> Band:
+    return _band_of(value)
+
+
 def _duration(td: timedelta) -> tuple[str, str]:
     """'2 天 3 小时' / '2d 3h', '3 小时 15 分钟' / '3h 15m', '15 分钟' / '15m' (rounded down)."""
     minutes = int(abs(td).total_seconds() // 60)

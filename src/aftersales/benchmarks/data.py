@@ -110,7 +110,7 @@ def import_rows(world: World, m: int, now: datetime) -> tuple[list[dict], list[d
             buyer["phone"] = f"+86138{n_buyer:08d}"[:15]
         lines = []
         for j in range(1 if rng.random() < 0.8 else 2):
-            code, category, price, *_ = rng.choice(GOODS)
+            code, _, price, *_ = rng.choice(GOODS)
             line = {"sku_code": code, "quantity": rng.choice((1, 1, 1, 2, 3)), "unit_price": price,
                     "external_id": f"BO{i}-{j}"}
             if rng.random() < 0.15:
@@ -157,7 +157,7 @@ def _case_row(rng: random.Random, shop: Shop, i: int, order: dict, now: datetime
     if rng.random() < 0.05:
         row["urgent"] = True
     if rng.random() < 0.25:   # further along than a new request: the platform says where it is
-        raw, state = rng.choice(_statuses(shop.platform))
+        raw, _ = rng.choice(_statuses(shop.platform))
         status, _, qualifier = raw.partition("|")
         row["platform_status"] = status
         if qualifier:
@@ -223,7 +223,8 @@ def fill(world: World, n_total: int, at: datetime) -> FillReport:
         report.buyers = _buyers_and_orders(world, k, at)
         _load_templates(cases, deadlines)
         before = sql.scalar(f"SELECT COALESCE(MAX(id), 0) FROM {sql.table(Case)}")
-        report.cases = _insert_cases(n, size, k, at)
+        _insert_cases(n, size, k, at)
+        report.cases = sql.scalar(f"SELECT COUNT(*) FROM {sql.table(Case)} WHERE id > %s", [before])
         report.deadlines = _insert_deadlines(before, size, at)
         for name in ("bench_tpl", "bench_tpl_dl", "bench_fb"):
             sql.execute(f"DROP TABLE {name}")
@@ -288,9 +289,9 @@ def _load_templates(cases: list[dict], deadlines: list[dict]) -> None:
                                [tuple(r[c] for c in columns) for r in rows])
 
 
-def _insert_cases(n: int, size: int, k: int, at: datetime) -> int:
+def _insert_cases(n: int, size: int, k: int, at: datetime) -> None:
     c = sql.table(Case)
-    return sql.execute(f"""{sql.series(n)}
+    sql.execute(f"""{sql.series(n)}
         INSERT INTO {c} (organisation_id, shop_id, buyer_id, order_id, platform, platform_case_id, case_type, route,
             reason_code, reason_text, problem_type, channel, state, is_open, close_reason, refund_state, return_state,
             arbitration_state, platform_status_raw, platform_type_raw, platform_payload, platform_updated_at,
@@ -388,10 +389,8 @@ def _template(rng: random.Random, t: int, kind: str, shops: dict[str, Shop], at:
         status = "open"
         if kind == "closed":
             due, status, closed = created_off + full, "met", created_off + int(rng.uniform(_H, full))
-        elif kind in ("lapsed", "own_timeout") and i == 0:
-            due = -int(rng.uniform(60, 6 * _H))
-        elif kind == "breach" and d.kind == "first_reply":
-            due = -int(rng.uniform(60, 6 * _H))
+        elif (kind in ("lapsed", "own_timeout") and i == 0) or (kind == "breach" and d.kind == "first_reply"):
+            due = -int(rng.uniform(60, 6 * _H))     # passed before the sweep
         elif kind == "warn" and i == 0:
             due = int(rng.uniform(600, 11 * _H))
         elif kind == "normal":
@@ -454,4 +453,4 @@ def mix_lines(report: FillReport) -> list[str]:
     return out
 
 
-__all__ = ["World", "FillReport", "make_world", "import_rows", "fill", "SWEEP_MIX", "mix_lines"]
+__all__ = ["SWEEP_MIX", "FillReport", "World", "fill", "import_rows", "make_world", "mix_lines"]

@@ -67,15 +67,29 @@ def json(text_expr: str) -> str:
     return f"CAST({text_expr} AS JSONB)" if pg() else text_expr
 
 
+def json_object(**fields: tuple[str, str]) -> str:
+    """A JSON object built in SQL: json_object(case=("n", "c.id"), state=("s", "c.state"));
+    "n" puts the value in as it is (a number), "s" in double quotes (text without quotes in it)."""
+    parts = []
+    for i, (name, (kind, expr)) in enumerate(fields.items()):
+        head = ("{" if i == 0 else ", ") + '"' + name + '": '
+        if kind == "s":
+            parts.append("'" + head + '"' + "' || " + expr + " || '" + '"' + "'")
+        else:
+            parts.append("'" + head + "' || " + expr)
+    return json(" || ".join(parts) + " || '}'")
+
+
 def execute(sql: str, params=None) -> int:
+    """Run a statement; without params, a % in it is the SQL operator (no placeholders)."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, params or ())
+        cursor.execute(sql, params)
         return cursor.rowcount
 
 
 def scalar(sql: str, params=None):
     with connection.cursor() as cursor:
-        cursor.execute(sql, params or ())
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     return row[0] if row else None
 

@@ -75,20 +75,21 @@ def table(result: dict) -> str:
         return "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)) + " |"
 
     machine = result["machine"]
-    out = [f"aftersales bench: {result['database']}, N = {result['cases']:,} cases "
-           f"({result['open_cases']:,} open), M = {result['import_cases']:,} imported cases",
-           f"machine: {machine['cores']} cores, {machine['memory_gib']} GiB, {machine['system']}, "
-           f"Python {machine['python']}; started {result['started_at']}; took {result['seconds']:.0f} s "
-           f"(filling to N: {result['fill']['seconds']:.0f} s, not measured)",
-           "", line(COLUMNS), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    head = (f"aftersales bench: {result['database']}, N = {result['cases']:,} cases "
+            f"({result['open_cases']:,} open), M = {result['import_cases']:,} imported cases")
+    where = (f"machine: {machine['cores']} cores, {machine['memory_gib']} GiB, {machine['system']}, "
+             f"Python {machine['python']}; load average {machine.get('load_before')} before, "
+             f"{machine.get('load_after')} after; started {result['started_at']}; took {result['seconds']:.0f} s "
+             f"(filling to N: {result['fill']['seconds']:.0f} s, not measured); code {result.get('code', 'unknown')}")
+    out = [head, where, "", line(COLUMNS), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     out += [line(cells) for cells in body]
-    out += ["", "ratio: times the raw-SQL baseline's cost (1.0x = no overhead); (yes)/(NO): judged, but the goal "
-                "is stated for another setting"]
+    out += ["", ("ratio: times the raw-SQL baseline's cost (1.0x = no overhead); (yes)/(NO): judged, but the goal "
+                 "is stated for another setting")]
     sweep = next((r for r in result["rows"] if r["key"] == "sweep"), None)
     if sweep:
         a, r = sweep["aftersales"]["counts"], sweep["raw"]["counts"]
-        out += ["", f"sweep at {result['sweep_at']} over {result['open_cases']:,} open cases, "
-                    f"{result['open_deadlines']:,} open deadlines; rows changed (aftersales / raw SQL):"]
+        out += ["", (f"sweep at {result['sweep_at']} over {result['open_cases']:,} open cases, "
+                     f"{result['open_deadlines']:,} open deadlines; rows changed (aftersales / raw SQL):")]
         out += [f"  {k:<10} {a.get(k, 0):>9,} / {r.get(k, 0):<9,}" for k in ("warned", "lapsed", "breached",
                                                                             "applied", "rescored", "failed")
                 if k in a or k in r]

@@ -87,6 +87,7 @@ def _warn(now: datetime) -> int:
                 AND d2.on_timeout <> 'breach_only' AND d2.due_at <= d.due_at))""")
     sql.execute(f"UPDATE {D} SET warned_at = {sql.at(now)} WHERE id IN (SELECT id FROM bw)")
     hours, minute = sql.whole_hours("bw.due_at", now), sql.minute_text("bw.due_at")
+    payload = sql.json_object(case=("n", "bw.case_id"), deadline=("n", "bw.id"), due_at=("s", sql.iso_text("bw.due_at")))
     warned = sql.execute(f"""INSERT INTO {E} (case_id, kind, actor, actor_user_id, action, state_before, state_after,
             message_zh, message_en, data, visible_to_buyer, created_at)
         SELECT bw.case_id, 'deadline.warning', 'system', NULL, '', '', '',
@@ -94,13 +95,12 @@ def _warn(now: datetime) -> int:
                 || ' UTC），超时将' || COALESCE(o.zh, bw.on_timeout) || '。',
             'Reminder: ' || COALESCE(k.en, bw.kind) || ' is due in about ' || {hours} || ' h (' || {minute}
                 || ' UTC); on timeout: ' || COALESCE(o.en, bw.on_timeout) || '.',
-            {sql.json("'{\"deadline\": ' || bw.id || '}'")}, FALSE, {sql.at(now)}
+            {sql.json_object(deadline=("n", "bw.id"))}, FALSE, {sql.at(now)}
         FROM bw LEFT JOIN bench_dl_label k ON k.kind = bw.kind LEFT JOIN bench_out_label o ON o.kind = bw.on_timeout""")
     sql.execute(f"""INSERT INTO {O} (organisation_id, case_id, topic, channel, recipient, payload, status, attempts,
             next_attempt_at, last_error, created_at, sent_at)
         SELECT bw.organisation_id, bw.case_id, 'team.deadline_warning', 'team', '',
-            {sql.json("'{\"case\": ' || bw.case_id || ', \"deadline\": ' || bw.id || ', \"due_at\": \"' || "
-                      + sql.iso_text('bw.due_at') + " || '\"}'")},
+            {payload},
             'pending', 0, {sql.at(now)}, '', {sql.at(now)}, NULL
         FROM bw""")
     return warned
@@ -128,21 +128,21 @@ def _expire(now: datetime) -> dict:
         SELECT be.case_id, 'deadline.breached', 'system', NULL, '', '', '',
             '未能在承诺时间内完成' || COALESCE(k.zh, be.kind) || '（' || be.note || '）。',
             'Missed the ' || COALESCE(k.en, be.kind) || ' promise (' || be.note || ').',
-            {sql.json("'{\"deadline\": ' || be.id || '}'")}, FALSE, {sql.at(now)}
+            {sql.json_object(deadline=("n", "be.id"))}, FALSE, {sql.at(now)}
         {labels} WHERE be.acting = 0 AND be.on_timeout = 'breach_only'""")
     lapsed = sql.execute(f"""{event}
         SELECT be.case_id, 'deadline.lapsed', 'system', NULL, '', '', '',
             COALESCE(k.zh, be.kind) || '已超时：' || p.zh || '将' || COALESCE(o.zh, be.on_timeout) || '，等待平台同步结果。',
             'The ' || COALESCE(k.en, be.kind) || ' deadline passed: ' || p.en || ' will '
                 || COALESCE(o.en, be.on_timeout) || '; waiting for the platform to confirm.',
-            {sql.json("'{\"deadline\": ' || be.id || ', \"timeout\": \"' || be.on_timeout || '\"}'")}, FALSE,
+            {sql.json_object(deadline=("n", "be.id"), timeout=("s", "be.on_timeout"))}, FALSE,
             {sql.at(now)}
         {labels} JOIN bench_platform p ON p.platform = be.platform
         WHERE be.acting = 0 AND be.on_timeout <> 'breach_only'""")
     sql.execute(f"""INSERT INTO {O} (organisation_id, case_id, topic, channel, recipient, payload, status, attempts,
             next_attempt_at, last_error, created_at, sent_at)
         SELECT be.organisation_id, be.case_id, 'platform.reconcile', 'platform', '',
-            {sql.json("'{\"case\": ' || be.case_id || ', \"platform_case_id\": \"' || be.platform_case_id || '\"}'")},
+            {sql.json_object(case=("n", "be.case_id"), platform_case_id=("s", "be.platform_case_id"))},
             'pending', 0, {sql.at(now)}, '', {sql.at(now)}, NULL
         FROM be WHERE be.acting = 0 AND be.on_timeout <> 'breach_only'""")
     applied = _transitions(now)
@@ -172,7 +172,7 @@ def _transitions(now: datetime) -> int:
                 "terminal BOOLEAN, close_reason TEXT, zh TEXT, en TEXT)")
     _insert("bench_move", ("state", "route", "on_timeout", "target", "action", "terminal", "close_reason", "zh",
                            "en"), _moves())
-    sql.execute(f"""CREATE TEMP TABLE ba AS
+    sql.execute("""CREATE TEMP TABLE ba AS
         SELECT be.id AS deadline_id, be.case_id, be.state AS source, m.target, m.action, m.terminal, m.close_reason,
                m.zh, m.en, be.shop_id, be.case_type, be.organisation_id, be.buyer_id, be.kind, be.due_at,
                be.on_timeout
@@ -203,7 +203,7 @@ def _transitions(now: datetime) -> int:
                 || COALESCE(o.zh, ba.on_timeout) || '。',
             ba.en || ' Why: the ' || COALESCE(k.en, ba.kind) || ' deadline passed (' || {minute}
                 || ' UTC); the shop''s rule is to ' || COALESCE(o.en, ba.on_timeout) || '.',
-            {sql.json("'{\"deadline\": ' || ba.deadline_id || ', \"timeout\": \"' || ba.on_timeout || '\"}'")},
+            {sql.json_object(deadline=("n", "ba.deadline_id"), timeout=("s", "ba.on_timeout"))},
             TRUE, {t}
         FROM ba LEFT JOIN bench_dl_label k ON k.kind = ba.kind LEFT JOIN bench_out_label o ON o.kind = ba.on_timeout""")
     sql.execute(f"""INSERT INTO {sql.table(Refund)} (case_id, amount, currency, status, method, approved_by_id,
@@ -218,8 +218,7 @@ def _transitions(now: datetime) -> int:
         SELECT ba.organisation_id, ba.case_id, 'buyer.case_updated',
             CASE WHEN b.email <> '' THEN 'email' WHEN b.phone <> '' THEN 'sms' ELSE 'platform' END,
             CASE WHEN b.email <> '' THEN b.email WHEN b.phone <> '' THEN b.phone ELSE b.external_id END,
-            {sql.json("'{\"case\": ' || ba.case_id || ', \"state\": \"' || ba.target || '\", \"action\": \"' "
-                      "|| ba.action || '\"}'")},
+            {sql.json_object(case=("n", "ba.case_id"), state=("s", "ba.target"), action=("s", "ba.action"))},
             'pending', 0, {t}, '', {t}, NULL
         FROM ba JOIN {sql.table(Buyer)} b ON b.id = ba.buyer_id""")
     return applied

@@ -32,7 +32,7 @@ from aftersales.domain.deadlines import Party, TimeoutOutcome
 from aftersales.domain.platforms import PROFILES
 from aftersales.errors import AftersalesError
 from aftersales.notify.models import OutboxMessage
-from aftersales.notify.outbox import enqueue
+from aftersales.notify.outbox import enqueue, outbox_row
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -106,8 +106,8 @@ def _warn(now: datetime, report: SweepReport) -> None:
                     zh=f"提醒：{what_zh}将在约 {hours} 小时后到期（{d.due_at:%Y-%m-%d %H:%M} UTC），超时将{then_zh}。",
                     en=f"Reminder: {what_en} is due in about {hours} h ({d.due_at:%Y-%m-%d %H:%M} UTC); "
                        f"on timeout: {then_en}."))
-                outbox.append(_outbox(d.case, "team.deadline_warning", "team", now,
-                                      {"case": d.case_id, "deadline": d.pk, "due_at": d.due_at.isoformat()}))
+                outbox.append(outbox_row(d.case, "team.deadline_warning", "team",
+                                      {"case": d.case_id, "deadline": d.pk, "due_at": d.due_at.isoformat()}, now))
             TimelineEvent.objects.bulk_create(events)
             OutboxMessage.objects.bulk_create(outbox)
             report.warned += len(events)
@@ -127,11 +127,6 @@ def _covering_due(case_ids) -> dict[int, datetime]:
 def _event(case, kind: str, now: datetime, *, zh: str, en: str, data: dict) -> TimelineEvent:
     return TimelineEvent(case=case, kind=kind, actor=lc.Actor.SYSTEM, message_zh=zh, message_en=en, data=data,
                          visible_to_buyer=False, created_at=now)
-
-
-def _outbox(case, topic: str, channel: str, now: datetime, payload: dict) -> OutboxMessage:
-    return OutboxMessage(organisation_id=case.organisation_id, case=case, topic=topic, channel=channel,
-                         payload=payload, next_attempt_at=now, created_at=now)
 
 
 def _expire(now: datetime, report: SweepReport) -> None:
@@ -183,8 +178,8 @@ def _expire_batch(deadlines: list[Deadline], now: datetime, report: SweepReport)
                                      zh=f"{what_zh}已超时：{profile.name_zh}将{then_zh}，等待平台同步结果。",
                                      en=f"The {what_en} deadline passed: {profile.name_en} will {then_en}; "
                                         f"waiting for the platform to confirm."))
-                outbox.append(_outbox(case, "platform.reconcile", "platform", now,
-                                      {"case": case.pk, "platform_case_id": case.platform_case_id}))
+                outbox.append(outbox_row(case, "platform.reconcile", "platform",
+                                      {"case": case.pk, "platform_case_id": case.platform_case_id}, now))
                 report.lapsed += 1
         TimelineEvent.objects.bulk_create(events)
         OutboxMessage.objects.bulk_create(outbox)

@@ -7,11 +7,18 @@ from datetime import datetime
 from aftersales.notify.models import OutboxMessage
 
 
-def enqueue(case, topic: str, channel: str, payload: dict, now: datetime, recipient: str = "") -> OutboxMessage:
-    return OutboxMessage.objects.create(
+def outbox_row(case, topic: str, channel: str, payload: dict, now: datetime, recipient: str = "") -> OutboxMessage:
+    """An unsaved outbox row, due now (the sweep writes them a batch at a time)."""
+    return OutboxMessage(
         organisation_id=case.organisation_id, case=case, topic=topic, channel=channel,
         recipient=recipient, payload=payload, next_attempt_at=now, created_at=now,
     )
+
+
+def enqueue(case, topic: str, channel: str, payload: dict, now: datetime, recipient: str = "") -> OutboxMessage:
+    row = outbox_row(case, topic, channel, payload, now, recipient)
+    row.save()
+    return row
 
 
 def buyer_recipient(buyer) -> tuple[str, str]:

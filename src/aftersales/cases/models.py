@@ -346,6 +346,10 @@ class FollowUp(models.Model):
     notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)  # the team was reminded
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
+    # The buyer's own answer to the follow-up message (the portal's one click), apart from the team's call.
+    satisfied = models.BooleanField(_("satisfied"), null=True, blank=True)
+    buyer_comment = models.TextField(_("buyer comment"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("follow-up")

@@ -22,6 +22,7 @@ from aftersales.cases.models import (
 )
 from aftersales.cases.permissions import Who, check_action, check_assign, check_desk, check_pay
 from aftersales.cases.scoring import evaluate_case, rescore, shop_policy
+from aftersales.cases.signals import send_after_commit
 from aftersales.domain import lifecycle as lc
 from aftersales.domain.policies import decide
 from aftersales.errors import Conflict, NotAllowed, NotFound, ValidationFailed
@@ -394,6 +395,7 @@ def add_message(organisation, case_id: int, who: Who, body: str, channel: str = 
             # with the row so that the sender needs nothing else.
             ch, to = reply_recipient(case)
             enqueue(case, "buyer.message", ch, {"case": case.pk, "message": msg.pk, "body": body}, now, to)
+        send_after_commit("message", case.organisation_id, [case.pk], messages=[msg.pk], author=who.actor)
     return msg
 
 
@@ -425,6 +427,7 @@ def inspect_return(organisation, case_id: int, who: Who, outcome: str, note: str
                 en = str(outcome.label)
             _apply(case, A.REJECT_RECEIPT, who, now, reason=note,
                    explanation=(f"验货结果：{zh}。", f"Inspection found: {en}."))
+        send_after_commit("inspection", case.organisation_id, [case.pk], outcome=str(outcome))
     case.refresh_from_db()
     return case
 

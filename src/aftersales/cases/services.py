@@ -257,7 +257,7 @@ def _apply(case: Case, action: lc.Action, who: Who, now: datetime, *, reason: st
         timers.close_all(case, now)
     channel, to = buyer_recipient(case.buyer)
     enqueue(case, "buyer.case_updated", channel, {"case": case.pk, "state": move.target, "action": action}, now, to)
-    if not case.profile.executes_timeouts and who.actor in (lc.Actor.SELLER, lc.Actor.SYSTEM):
+    if case.profile.acts_on_platform and who.actor in (lc.Actor.SELLER, lc.Actor.SYSTEM):
         # Tell the marketplace what we decided; the connector delivers it from the outbox.
         enqueue(case, f"platform.{action}", "platform",
                 {"case": case.pk, "platform_case_id": case.platform_case_id, "reason": reason,
@@ -277,6 +277,9 @@ def _before_move(case: Case, move: lc.Move, inputs: ActionInput, who: Who, now: 
         described = offers.propose(case, options, now)
     elif move.action in (A.ACCEPT_OFFER, A.DECLINE_OFFER):
         described = offers.answer(case, move.action, offer, now)
+    elif move.action == A.SHIP_RETURN and not inputs.tracking_number.strip() and who.actor == lc.Actor.PLATFORM:
+        # The platform says the parcel is on its way without telling us its number (yet).
+        case.return_state = lc.ReturnState.IN_TRANSIT
     elif move.action == A.SHIP_RETURN:
         if not inputs.tracking_number.strip():
             raise ValidationFailed.field("tracking_number", "the return's tracking number is needed")
@@ -344,7 +347,7 @@ def pay_refund(organisation, case_id: int, who: Who, *, external_id: str = "",
         Case.objects.filter(pk=case.pk).update(refund_state=lc.RefundState.PROCESSING, version=F("version") + 1,
                                                updated_at=now)
         record(case, "refund.paid", who, now, zh="退款已打款，等待到账。", en="Refund sent; waiting for it to arrive.")
-        enqueue(case, "payment.refund", "platform" if not case.profile.executes_timeouts else "payment",
+        enqueue(case, "payment.refund", "platform" if case.profile.acts_on_platform else "payment",
                 {"case": case.pk, "amount": str(case.approved_amount), "currency": case.currency}, now)
     case.refresh_from_db()
     return case

@@ -261,6 +261,7 @@ def _apply(case: Case, action: lc.Action, who: Who, now: datetime, *, reason: st
         # Tell the marketplace what we decided; the connector delivers it from the outbox.
         enqueue(case, f"platform.{action}", "platform",
                 {"case": case.pk, "platform_case_id": case.platform_case_id, "reason": reason,
+                 **({"reason_code": inputs.reason_code} if inputs.reason_code else {}),
                  "amount": str(case.approved_amount or ""), **shipped}, now)
     rescore(case, now)
     return move

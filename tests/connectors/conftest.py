@@ -3,6 +3,8 @@ through the real webhook endpoint (signed as the platform signs) and then run th
 
 from __future__ import annotations
 
+import itertools
+
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -38,10 +40,14 @@ class Platforms:
         """Post each (kind, event_id, payload, ts) and process what was stored; the responses."""
         out = []
         for kind, event_id, payload, ts in events:
+            ts = ts or next(_clock)          # platform time stamps that go forward (Shopify's header)
             out.append(self.post(client, platform, [Send(0, 0, platform, kind, event_id, payload, ts)]))
         if process:
             run_queue()
         return out
+
+
+_clock = itertools.count(1796000000, 60)
 
 
 def run_queue() -> dict:

@@ -209,7 +209,8 @@ def _apply(case: Case, action: lc.Action, who: Who, now: datetime, *, reason: st
     except lc.IllegalTransition as exc:
         raise NotAllowed(str(exc), message_zh="当前状态下不能执行此操作") from None
     reason, timeline_reason = _reason(case, inputs, reason)
-    if move.needs_reason and not reason.strip():
+    # (a refusal the platform reports was explained there, in the platform's own back office)
+    if move.needs_reason and not reason.strip() and who.actor != lc.Actor.PLATFORM:
         raise ValidationFailed.field("reason", "say why (the buyer and the platform will see it)")
     amount = inputs.amount if inputs.amount is not None else (case.approved_amount or case.requested_amount)
     if amount is not None and (amount < 0 or amount > case.requested_amount and action != A.OFFER):

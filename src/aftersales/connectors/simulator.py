@@ -363,9 +363,13 @@ class Simulator:
 
     def plan(self, start: float) -> None:
         """All the stories of the run, as timed sends: stories start at random so events average `rate`/s."""
-        per_story = 4.5
-        t = start
         platforms = list(self.targets)
+        # the mean events of a story, from a sample drawn aside, so that stories start at the pace the
+        # rate asks for; stories start before the run too, so that it is at full pace from its start
+        probe = Stories(self.targets, random.Random(0), salt=0)
+        sample = [len(probe.story(p, datetime.now(timezone.utc))) for p in platforms * 30]
+        per_story = sum(sample) / len(sample)
+        t = start - 45
         while t < start + self.seconds:
             t += self.rng.expovariate(self.rate / per_story)
             platform = self.rng.choice(platforms)
@@ -377,6 +381,8 @@ class Simulator:
                 times[i], times[i + 1] = times[i + 1], times[i]
                 self.tally[platform].reordered += 1
             for (off, kind, event_id, payload), at in zip(events, times):
+                if at < start:
+                    continue            # happened before the run: the server learns it from later events
                 ts = int(t) + off
                 self._push(Send(at, 0, platform, kind, event_id, payload, ts))
                 if self.rng.random() < self.duplicate_rate:

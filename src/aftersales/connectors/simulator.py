@@ -293,7 +293,7 @@ def wire(target: Target, sends: list[Send], bad_signature: bool = False) -> tupl
                            "timestamp": s.ts, "data": s.payload}).encode()
         return "/webhooks/tiktok_shop/", body, {"Authorization": hmac_sha256(secret, key.encode() + body).hex()}
     if p == "taobao":
-        body = json.dumps({"id": int(s.event_id), "topic": s.kind, "content": json.dumps(s.payload, ensure_ascii=False),
+        body = json.dumps({"id": int(s.event_id) if s.event_id.isdigit() else s.event_id, "topic": s.kind, "content": json.dumps(s.payload, ensure_ascii=False),
                            "pub_time": _ts(datetime.fromtimestamp(s.ts, timezone.utc)), "pub_app_key": key,
                            "user_id": target.shop_key, "user_nick": "山野生活"}, ensure_ascii=False).encode()
         query = {"app_key": key, "timestamp": _ts(datetime.now(timezone.utc)), "sign_method": "md5"}

@@ -18,6 +18,7 @@ import base64
 import heapq
 import http.client
 import json
+import math
 import random
 import threading
 import time
@@ -326,7 +327,7 @@ def percentile(values: list[float], p: float) -> float:
     if not values:
         return 0.0
     values = sorted(values)
-    return values[min(len(values) - 1, max(0, round(p / 100 * len(values) + 0.5) - 1))]
+    return values[min(len(values) - 1, max(0, math.ceil(p / 100 * len(values)) - 1))]   # nearest rank
 
 
 class Simulator:
@@ -386,7 +387,7 @@ class Simulator:
                 ts = int(t) + off
                 self._push(Send(at, 0, platform, kind, event_id, payload, ts))
                 if self.rng.random() < self.duplicate_rate:
-                    self._push(Send(at + self.rng.uniform(0.5, 20), 0, platform, kind, event_id, payload, ts, "dup"))
+                    self._push(Send(at + self.rng.uniform(0.2, 5), 0, platform, kind, event_id, payload, ts, "dup"))
 
     def _push(self, send: Send) -> None:
         self.n += 1
@@ -397,7 +398,8 @@ class Simulator:
         start = time.time()
         self.plan(start)
         end = start + self.seconds
-        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+        with ThreadPoolExecutor(max_workers=max(1, self.workers)) as pool:
+            submit = pool.submit if self.workers else (lambda fn, *a: fn(*a))   # 0 workers: in this thread
             while self.queue and self.queue[0].at < end:
                 s = heapq.heappop(self.queue)
                 wait = s.at - time.time()
@@ -408,7 +410,7 @@ class Simulator:
                     while self.queue and self.queue[0].platform == "douyin" and self.queue[0].at <= time.time() \
                             and self.queue[0].note != "dup" and len(batch) < 3:
                         batch.append(heapq.heappop(self.queue))
-                pool.submit(self._deliver, batch)
+                submit(self._deliver, batch)
         self.elapsed = time.time() - start
         return self.tally
 

@@ -14,7 +14,7 @@ def test_a_short_run_of_all_platforms_makes_cases_with_duplicates_and_swaps(plat
         extra = {("HTTP_" + k.upper().replace("-", "_")): v for k, v in headers.items()}
         return client.post(path, data=body, content_type="application/json", **extra).status_code
 
-    sim = Simulator("http://testserver", DEMO_TARGETS, rate=25, seconds=2, seed=5, duplicate_rate=0.2,
+    sim = Simulator("http://testserver", DEMO_TARGETS, rate=25, seconds=2, seed=5, duplicate_rate=0.6,
                     reorder_rate=0.2, bad_signature_rate=0.05, workers=0, sender=send)
     tally = sim.run()
     assert sum(t.sent for t in tally.values()) > 20

@@ -36,18 +36,7 @@ _STATUS = {
 # A Shopify return is goods coming back; an exchange when it carries exchange line items.
 _TYPES = {"RETURN": CaseType.RETURN_REFUND, "EXCHANGE": CaseType.EXCHANGE}
 
-_REASONS = {
-    "COLOR": "no_reason.dislike",
-    "DEFECTIVE": "quality.malfunction",
-    "NOT_AS_DESCRIBED": "not_as_described",
-    "OTHER": "other",
-    "SIZE_TOO_LARGE": "no_reason.size_fit",
-    "SIZE_TOO_SMALL": "no_reason.size_fit",
-    "STYLE": "no_reason.dislike",
-    "UNKNOWN": "other",
-    "UNWANTED": "no_reason.unwanted",
-    "WRONG_ITEM": "fulfilment.wrong_item",
-}
+_REASONS = own_store.SHOPIFY_REASONS
 
 PROFILE = replace(
     own_store.PROFILE,

@@ -10,7 +10,7 @@ import os
 import sys
 
 # Ours, in the order a newcomer meets them.
-COMMANDS = ("serve", "demo", "worker", "sweep", "import", "createuser", "token", "bench")
+COMMANDS = ("serve", "demo", "worker", "sweep", "import", "createuser", "token", "bench", "simulate", "connector")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "aftersales.cases",
     "aftersales.notify",
     "aftersales.web",
+    "aftersales.connectors",
 ]
 
 MIDDLEWARE = [
@@ -231,3 +232,26 @@ DEFAULT_FROM_EMAIL = env("AFTERSALES_EMAIL_FROM", "aftersales@localhost")
 
 # The worker's loop: how often it sweeps deadlines and delivers the outbox (seconds).
 SWEEP_INTERVAL = env_int("AFTERSALES_SWEEP_INTERVAL", 60)
+
+# Platform connectors: Fernet keys for the shops' credentials (comma separated; the first encrypts,
+# all decrypt).  Embedded default: one key made per installation and kept beside the database.
+CONNECTOR_KEYS = [k.strip() for k in env("AFTERSALES_CONNECTOR_KEYS").split(",") if k.strip()]
+if not CONNECTOR_KEYS:
+    _key_file = HOME / "connector_keys"
+    if not _key_file.exists():
+        from cryptography.fernet import Fernet
+
+        _key_file.write_text(Fernet.generate_key().decode())
+        _key_file.chmod(0o600)
+    CONNECTOR_KEYS = [k for k in _key_file.read_text().split(",") if k.strip()]
+try:
+    from cryptography.fernet import Fernet as _Fernet
+
+    for _k in CONNECTOR_KEYS:
+        _Fernet(_k.encode())
+except ValueError:
+    raise ImproperlyConfigured("AFTERSALES_CONNECTOR_KEYS: each key must be a urlsafe base64 Fernet key "
+                               "(make one with: python -c 'from cryptography.fernet import Fernet; "
+                               "print(Fernet.generate_key().decode())')") from None
+# Webhook bodies larger than this are refused (413) before their signature is checked.
+CONNECTOR_MAX_BODY_BYTES = env_int("AFTERSALES_CONNECTOR_MAX_BODY_KB", 512) * 1024

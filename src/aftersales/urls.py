@@ -9,5 +9,6 @@ urlpatterns = [
     path("api/v1/", api_urls()),
     re_path(r"^api/", api_errors.not_found_view),
     path("i18n/", include("django.conf.urls.i18n")),   # set_language: the header's language switch
+    path("", include("aftersales.connectors.urls")),    # /webhooks/<platform>/ and the case's sync panel
     path("", include("aftersales.web.urls")),           # the agent workbench: the queue at /
 ]

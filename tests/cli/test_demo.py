@@ -25,7 +25,10 @@ def test_demo_covers_every_state_and_type_and_runs_once(settings):
     states = set(Case.objects.values_list("state", flat=True))
     assert states == {s.value for s in CaseState if s is not CaseState.UNKNOWN}
     assert set(Case.objects.values_list("case_type", flat=True)) == {t.value for t in CaseType}
-    assert set(Shop.objects.values_list("platform", flat=True)) == {"douyin", "tiktok_shop", "taobao", "own_store"}
+    assert set(Shop.objects.values_list("platform", flat=True)) == {"douyin", "tiktok_shop", "taobao", "own_store",
+                                                                     "shopify"}   # Shopify: the connectors' demo store
+    from aftersales.connectors.models import Connection
+    assert set(Connection.objects.values_list("platform", flat=True)) == {"douyin", "tiktok_shop", "taobao", "shopify"}
     tiktok = Shop.objects.get(platform="tiktok_shop")
     assert (tiktok.currency, tiktok.time_zone) == ("USD", "America/Los_Angeles")
     assert set(Membership.objects.values_list("role", flat=True)) == {"owner", "supervisor", "agent", "warehouse", "finance"}

@@ -42,8 +42,8 @@ def _split(key):
 
 # --- the registry -------------------------------------------------------------------------
 
-def test_the_four_platforms_are_registered_under_their_codes():
-    assert set(PROFILES) == {"douyin", "tiktok_shop", "taobao", "own_store"}
+def test_the_platforms_are_registered_under_their_codes():
+    assert set(PROFILES) == {"douyin", "tiktok_shop", "taobao", "own_store", "shopify"}
     for code, p in PROFILES.items():
         assert p.code == code
         assert profile(code) is p

@@ -19,7 +19,7 @@ from aftersales.cases import ledger, timers
 from aftersales.cases.models import Case, IdempotencyRecord, Refund
 from aftersales.cases.permissions import Who
 from aftersales.cases.scoring import rescore
-from aftersales.cases.services import _apply, record
+from aftersales.cases.services import ActionInput, _apply, record
 from aftersales.cases.explain import state_label
 from aftersales.domain import lifecycle as lc
 from aftersales.errors import NotFound
@@ -36,6 +36,8 @@ class PlatformUpdate:
     updated_at: datetime | None = None
     event_id: str = ""
     payload: dict = field(default_factory=dict)
+    carrier: str = ""                # the return parcel, when the platform names it (buyer shipped)
+    tracking_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,8 @@ def _apply_update(case: Case, update: PlatformUpdate, now: datetime) -> str:
         if action is not None:
             _apply(case, action, Who.platform(), now,
                    explanation=(f"（{profile.name_zh}状态 {update.status}）", f"({profile.name_en} status {update.status})"),
-                   data={"platform_status": update.status})
+                   data={"platform_status": update.status},
+                   inputs=ActionInput(carrier=update.carrier, tracking_number=update.tracking_number))
         else:
             _force_state(case, target, update, now)
         changed = True

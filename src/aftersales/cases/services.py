@@ -209,7 +209,8 @@ def _apply(case: Case, action: lc.Action, who: Who, now: datetime, *, reason: st
     except lc.IllegalTransition as exc:
         raise NotAllowed(str(exc), message_zh="当前状态下不能执行此操作") from None
     reason, timeline_reason = _reason(case, inputs, reason)
-    if move.needs_reason and not reason.strip():
+    # (a refusal the platform reports was explained there, in the platform's own back office)
+    if move.needs_reason and not reason.strip() and who.actor != lc.Actor.PLATFORM:
         raise ValidationFailed.field("reason", "say why (the buyer and the platform will see it)")
     amount = inputs.amount if inputs.amount is not None else (case.approved_amount or case.requested_amount)
     if amount is not None and (amount < 0 or amount > case.requested_amount and action != A.OFFER):
@@ -257,10 +258,11 @@ def _apply(case: Case, action: lc.Action, who: Who, now: datetime, *, reason: st
         timers.close_all(case, now)
     channel, to = buyer_recipient(case.buyer)
     enqueue(case, "buyer.case_updated", channel, {"case": case.pk, "state": move.target, "action": action}, now, to)
-    if not case.profile.executes_timeouts and who.actor in (lc.Actor.SELLER, lc.Actor.SYSTEM):
+    if case.profile.acts_on_platform and who.actor in (lc.Actor.SELLER, lc.Actor.SYSTEM):
         # Tell the marketplace what we decided; the connector delivers it from the outbox.
         enqueue(case, f"platform.{action}", "platform",
                 {"case": case.pk, "platform_case_id": case.platform_case_id, "reason": reason,
+                 **({"reason_code": inputs.reason_code} if inputs.reason_code else {}),
                  "amount": str(case.approved_amount or ""), **shipped}, now)
     rescore(case, now)
     return move
@@ -277,6 +279,9 @@ def _before_move(case: Case, move: lc.Move, inputs: ActionInput, who: Who, now: 
         described = offers.propose(case, options, now)
     elif move.action in (A.ACCEPT_OFFER, A.DECLINE_OFFER):
         described = offers.answer(case, move.action, offer, now)
+    elif move.action == A.SHIP_RETURN and not inputs.tracking_number.strip() and who.actor == lc.Actor.PLATFORM:
+        # The platform says the parcel is on its way without telling us its number (yet).
+        case.return_state = lc.ReturnState.IN_TRANSIT
     elif move.action == A.SHIP_RETURN:
         if not inputs.tracking_number.strip():
             raise ValidationFailed.field("tracking_number", "the return's tracking number is needed")
@@ -344,7 +349,7 @@ def pay_refund(organisation, case_id: int, who: Who, *, external_id: str = "",
         Case.objects.filter(pk=case.pk).update(refund_state=lc.RefundState.PROCESSING, version=F("version") + 1,
                                                updated_at=now)
         record(case, "refund.paid", who, now, zh="退款已打款，等待到账。", en="Refund sent; waiting for it to arrive.")
-        enqueue(case, "payment.refund", "platform" if not case.profile.executes_timeouts else "payment",
+        enqueue(case, "payment.refund", "platform" if case.profile.acts_on_platform else "payment",
                 {"case": case.pk, "amount": str(case.approved_amount), "currency": case.currency}, now)
     case.refresh_from_db()
     return case

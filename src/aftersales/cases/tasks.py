@@ -18,3 +18,8 @@ def sweep_deadlines(now_iso: str | None = None) -> dict:
 @task()
 def deliver_outbox() -> dict:
     return deliver_due()
+
+
+# More tasks the worker enqueues on every tick, beside the two above: other apps add theirs from
+# their AppConfig.ready (the connectors' scheduled pulls).  Each must be cheap when nothing is due.
+PERIODIC: list = []

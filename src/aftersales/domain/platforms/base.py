@@ -60,6 +60,14 @@ class PlatformProfile:
     refused_actions: Mapping[tuple[CaseType, Action], str] = field(default_factory=dict)
     money_minor_units: bool = False   # amounts arrive as integer fen/cents
     sources: tuple[str, ...] = ()
+    # The seller's decisions (and refunds) are sent to a platform API through its connector.  None:
+    # where the platform performs the timeouts (a marketplace); an own store on a hosted shop system
+    # (Shopify) sends them although our sweep performs the timeouts.
+    sends_actions: bool | None = None
+
+    @property
+    def acts_on_platform(self) -> bool:
+        return (not self.executes_timeouts) if self.sends_actions is None else self.sends_actions
 
     def map_status(self, raw: str | int, qualifier: str | int | None = None) -> Mapped:
         """Raw status (optionally qualified, e.g. Douyin "12" + refund_status "3" -> key "12|3")."""

@@ -47,9 +47,8 @@ _TYPES = {t.value: t for t in CaseType}
 _REFUND_STATUS = {r.value: r for r in RefundState}
 _ARBITRATION = {a.value: a for a in ArbitrationState}
 
-_REASONS = {
-    **{code: code for code in REASONS},
-    # Shopify ReturnReason (per line; deprecated in the Customer API for reason definitions)
+# Shopify ReturnReason (per line; deprecated in the Customer API for reason definitions)
+SHOPIFY_REASONS = {
     "COLOR": "no_reason.dislike",
     "DEFECTIVE": "quality.malfunction",
     "NOT_AS_DESCRIBED": "not_as_described",
@@ -61,6 +60,7 @@ _REASONS = {
     "UNWANTED": "no_reason.unwanted",
     "WRONG_ITEM": "fulfilment.wrong_item",
 }
+_REASONS = {**{code: code for code in REASONS}, **SHOPIFY_REASONS}
 
 _WECHAT = "own policy, WeChat mini-store default (PLATFORMS.md §1.4)"
 

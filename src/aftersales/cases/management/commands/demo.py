@@ -30,6 +30,7 @@ from aftersales.cases.management.commands._common import require_database
 from aftersales.cases.models import Case, IdempotencyRecord
 from aftersales.cases.permissions import Who
 from aftersales.cases.scoring import rescore
+from aftersales.connectors.demo import seed as seed_connectors
 from aftersales.catalog.models import Product, Shop, Sku
 from aftersales.domain import lifecycle as lc
 from aftersales.errors import AftersalesError
@@ -93,6 +94,7 @@ class Command(BaseCommand):
         self.now = clock.now()
         self.seed = seed
         org, created = Organisation.objects.get_or_create(slug=D.ORG_SLUG, defaults={"name": D.ORG_NAME})
+        seed_connectors(org, self.stdout)   # the shops' platform connections (connectors/demo.py)
         have_orders = Order.objects.filter(organisation=org).count()
         have_cases = IdempotencyRecord.objects.filter(organisation=org, scope="case.create",
                                                       key__startswith="demo-").count()

@@ -62,13 +62,15 @@ class Loop:
 
     def tick(self) -> int:
         from aftersales import clock
-        from aftersales.cases.tasks import deliver_outbox, sweep_deadlines
+        from aftersales.cases.tasks import PERIODIC, deliver_outbox, sweep_deadlines
         from aftersales.notify.models import OutboxMessage, OutboxStatus
 
         close_old_connections()
         backend = sweep_deadlines.get_backend()
         sweep_deadlines.enqueue()
         deliver_outbox.enqueue()
+        for extra in PERIODIC:
+            extra.enqueue()
         ran = self.process_queue(backend)
         # One delivery takes a bounded batch; after a busy spell (an import, the demo) go on
         # until what is due has gone out, within reason.

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "aftersales.notify",
     "aftersales.web",
     "aftersales.connectors",
+    "aftersales.portal",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +178,8 @@ STORAGES = {
 # Evidence uploads: what we accept.
 EVIDENCE_MAX_IMAGE_BYTES = env_int("AFTERSALES_EVIDENCE_MAX_IMAGE_MB", 10) * 1024 * 1024
 EVIDENCE_MAX_VIDEO_BYTES = env_int("AFTERSALES_EVIDENCE_MAX_VIDEO_MB", 100) * 1024 * 1024
+# A virus scanner of your own for buyer uploads (portal/uploads.py): a dotted path to scan(file) -> reason | None.
+UPLOAD_SCANNER = env("AFTERSALES_UPLOAD_SCANNER")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -228,7 +231,32 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = HOME / "mail"
+# "console" prints the mail instead (handy beside `aftersales serve`); a dotted path names any backend.
+EMAIL_BACKEND = {"console": "django.core.mail.backends.console.EmailBackend", "file": EMAIL_BACKEND,
+                 "": EMAIL_BACKEND}.get(env("AFTERSALES_EMAIL_BACKEND"), env("AFTERSALES_EMAIL_BACKEND"))
 DEFAULT_FROM_EMAIL = env("AFTERSALES_EMAIL_FROM", "aftersales@localhost")
+
+# Buyer notifications (notify/): the sender classes of the short-text channels, and quiet hours.
+SMS_SENDER = env("AFTERSALES_SMS_SENDER", "aftersales.notify.senders.FileSender")
+PLATFORM_MESSAGE_SENDER = env("AFTERSALES_PLATFORM_MESSAGE_SENDER", "aftersales.notify.senders.NoPlatformSender")
+try:
+    from aftersales.notify.quiet import parse_span as _parse_span
+
+    QUIET_HOURS = _parse_span(env("AFTERSALES_QUIET_HOURS", "22:00-08:00"))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"AFTERSALES_QUIET_HOURS: {exc}") from None
+QUIET_CHANNELS = [c.strip() for c in env("AFTERSALES_QUIET_CHANNELS", "sms,platform").split(",") if c.strip()]
+# The address buyers reach the portal at: the status links in notifications start with it.
+SITE_URL = env("AFTERSALES_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"AFTERSALES_SITE_URL={SITE_URL!r}: expected an http:// or https:// address")
+# The buyer portal's order lookup: failed attempts per address (and per order number) before a pause.
+PORTAL_LOOKUP_MAX_FAILURES = env_int("AFTERSALES_PORTAL_LOOKUP_MAX_FAILURES", 10)
+PORTAL_LOOKUP_WINDOW_MINUTES = env_int("AFTERSALES_PORTAL_LOOKUP_WINDOW_MINUTES", 15)
+for _name, _value in (("AFTERSALES_PORTAL_LOOKUP_MAX_FAILURES", PORTAL_LOOKUP_MAX_FAILURES),
+                      ("AFTERSALES_PORTAL_LOOKUP_WINDOW_MINUTES", PORTAL_LOOKUP_WINDOW_MINUTES)):
+    if _value < 1:
+        raise ImproperlyConfigured(f"{_name}={_value}: expected 1 or more")
 
 # The worker's loop: how often it sweeps deadlines and delivers the outbox (seconds).
 SWEEP_INTERVAL = env_int("AFTERSALES_SWEEP_INTERVAL", 60)

@@ -101,6 +101,8 @@ def describe(offer, language: str) -> str:
     """"Partial refund 50.00 CNY (keep the item)" in `language`."""
     with translation.override(language):
         text = str(OfferKind(offer.kind).label)
+    if offer.exchange_sku_id:   # the size or colour the buyer chose (portal)
+        text += f" → {offer.exchange_sku.title or offer.exchange_sku.code}"
     if offer.amount is not None:
         text += f" {offer.amount} {offer.case.currency}"
     if offer.coupon_code:

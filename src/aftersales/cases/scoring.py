@@ -30,31 +30,41 @@ def shop_policy(shop) -> ShopPolicy:
     )
 
 
-def case_facts(case: Case) -> CaseFacts:
-    lines = []
-    for cl in case.lines.select_related("order_line__order", "order_line__sku__product").prefetch_related(
-            "order_line__protections"):
-        ol = cl.order_line
-        product = ol.sku.product if ol.sku_id else None
-        lines.append(LineFacts(
-            sku=ol.sku_code, category=ol.category or (product.category if product else ""),
-            unit_price=ol.unit_price, quantity_requested=cl.quantity,
-            # this case's own reservation is already in qty_requested: add it back
-            quantity_refundable=ol.quantity - ol.qty_refunded - ol.qty_requested + (0 if case.pk is None else cl.quantity),
-            no_reason_eligible=product.no_reason_eligible if product else True,
-            exclusion=Exclusion(product.exclusion) if product and product.exclusion else Exclusion.NONE,
-            warranty_days=product.warranty_days if product else 0,
-            protections=frozenset(Protection(p.kind) for p in ol.protections.all()),
-        ))
-    order = case.order
-    paid = sum((cl.amount for cl in case.lines.all()), Decimal("0"))
-    buyer = case.buyer
+def line_facts(ol, quantity: int, reserved: int = 0) -> LineFacts:
+    """The facts of `quantity` of order line `ol` (its sku and product loaded); `reserved`: how
+    much of the line's `qty_requested` is this request's own (a saved case's reservation)."""
+    product = ol.sku.product if ol.sku_id else None
+    return LineFacts(
+        sku=ol.sku_code, category=ol.category or (product.category if product else ""),
+        unit_price=ol.unit_price, quantity_requested=quantity,
+        quantity_refundable=ol.quantity - ol.qty_refunded - ol.qty_requested + reserved,
+        no_reason_eligible=product.no_reason_eligible if product else True,
+        exclusion=Exclusion(product.exclusion) if product and product.exclusion else Exclusion.NONE,
+        warranty_days=product.warranty_days if product else 0,
+        protections=frozenset(Protection(p.kind) for p in ol.protections.all()),
+    )
+
+
+def request_facts(*, case_type: str, reason_code: str, requested_amount: Decimal, paid: Decimal, order, buyer,
+                  lines: list[LineFacts]) -> CaseFacts:
+    """The facts of a request, saved as a case or not yet (the buyer portal's policy preview)."""
     return CaseFacts(
-        case_type=case.case_type, reason_code=case.reason_code, requested_amount=case.requested_amount,
+        case_type=case_type, reason_code=reason_code, requested_amount=requested_amount,
         paid_amount=paid, shipped=bool(order and order.shipped_at), delivered_at=order.delivered_at if order else None,
         lines=tuple(lines), buyer_lifetime_spend=buyer.lifetime_spend, buyer_case_count=buyer.case_count,
         buyer_refund_count=buyer.refund_count, buyer_order_count=buyer.order_count,
     )
+
+
+def case_facts(case: Case) -> CaseFacts:
+    # this case's own reservation is already in qty_requested: line_facts adds it back
+    lines = [line_facts(cl.order_line, cl.quantity, 0 if case.pk is None else cl.quantity)
+             for cl in case.lines.select_related("order_line__order", "order_line__sku__product")
+             .prefetch_related("order_line__protections")]
+    paid = sum((cl.amount for cl in case.lines.all()), Decimal("0"))
+    return request_facts(case_type=case.case_type, reason_code=case.reason_code,
+                         requested_amount=case.requested_amount, paid=paid, order=case.order, buyer=case.buyer,
+                         lines=lines)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from aftersales.cases.permissions import Who, check_action, check_assign, check_
 from aftersales.cases.scoring import evaluate_case, rescore, shop_policy
 from aftersales.cases.signals import send_after_commit
 from aftersales.domain import lifecycle as lc
+from aftersales.domain import refund_arrival
 from aftersales.domain.policies import decide
 from aftersales.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from aftersales.notify.outbox import buyer_recipient, enqueue, reply_recipient
@@ -248,16 +249,19 @@ def _apply(case: Case, action: lc.Action, who: Who, now: datetime, *, reason: st
         zh, en = f"{zh} {explanation[0]}", f"{en} {explanation[1]}"
     shipped = ({"carrier": inputs.carrier or "unknown", "tracking_number": inputs.tracking_number.strip()}
                if action in (A.SHIP_RETURN, A.SHIP_TO_BUYER) and inputs.tracking_number.strip() else {})
-    record(case, "transition", who, now, zh=zh, en=en, action=action, before=move.source, after=move.target,
-           data={**(data or {}), **({"reason": reason} if reason else {}),
-                 **({"reason_code": inputs.reason_code} if inputs.reason_code else {}), **shipped})
+    event = record(case, "transition", who, now, zh=zh, en=en, action=action, before=move.source,
+                   after=move.target, data={**(data or {}), **({"reason": reason} if reason else {}),
+                                            **({"reason_code": inputs.reason_code} if inputs.reason_code else {}),
+                                            **shipped})
     _after_move(case, move, who, now)
     if not move.target.is_terminal:
         timers.open_step(case, move.target, now)
     else:
         timers.close_all(case, now)
     channel, to = buyer_recipient(case.buyer)
-    enqueue(case, "buyer.case_updated", channel, {"case": case.pk, "state": move.target, "action": action}, now, to)
+    # The event names the step's details (a reason, a tracking number) for the buyer's message.
+    enqueue(case, "buyer.case_updated", channel,
+            {"case": case.pk, "state": move.target, "action": action, "event": event.pk}, now, to)
     if case.profile.acts_on_platform and who.actor in (lc.Actor.SELLER, lc.Actor.SYSTEM):
         # Tell the marketplace what we decided; the connector delivers it from the outbox.
         enqueue(case, f"platform.{action}", "platform",
@@ -348,9 +352,20 @@ def pay_refund(organisation, case_id: int, who: Who, *, external_id: str = "",
             raise NotAllowed("there is no approved refund waiting to be paid", message_zh="没有待打款的退款")
         Case.objects.filter(pk=case.pk).update(refund_state=lc.RefundState.PROCESSING, version=F("version") + 1,
                                                updated_at=now)
-        record(case, "refund.paid", who, now, zh="退款已打款，等待到账。", en="Refund sent; waiting for it to arrive.")
+        # When it should arrive depends on how the buyer paid (domain/refund_arrival.py).
+        method = case.order.payment_method if case.order_id else ""
+        first, last = refund_arrival.window(now, method, case.shop.calendar, case.shop.time_zone)
+        Refund.objects.filter(case=case, status=lc.RefundState.PROCESSING, paid_at=now).update(
+            expected_from=first, expected_to=last)
+        record(case, "refund.paid", who, now, zh="退款已打款，等待到账。", en="Refund sent; waiting for it to arrive.",
+               data={"expected_from": first.isoformat(), "expected_to": last.isoformat(), "method": method})
         enqueue(case, "payment.refund", "platform" if case.profile.acts_on_platform else "payment",
                 {"case": case.pk, "amount": str(case.approved_amount), "currency": case.currency}, now)
+        channel, to = buyer_recipient(case.buyer)
+        enqueue(case, "buyer.refund_sent", channel, {"case": case.pk, "amount": str(case.approved_amount),
+                                                      "currency": case.currency, "method": method,
+                                                      "expected_from": first.isoformat(),
+                                                      "expected_to": last.isoformat()}, now, to)
     case.refresh_from_db()
     return case
 

@@ -32,7 +32,7 @@ from aftersales.domain.deadlines import Party, TimeoutOutcome
 from aftersales.domain.platforms import PROFILES
 from aftersales.errors import AftersalesError
 from aftersales.notify.models import OutboxMessage
-from aftersales.notify.outbox import enqueue, outbox_row
+from aftersales.notify.outbox import buyer_recipient, enqueue, outbox_row
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -48,6 +48,9 @@ class SweepReport:
     failed: int = 0
     rescored: int = 0
     follow_ups: int = 0
+    buyers_asked: int = 0       # follow-up messages to buyers ("are you satisfied?")
+    unhappy: int = 0            # buyers not satisfied: a follow-up task for the team again
+    apologies: int = 0          # missed promises the buyer is told about, with an apology
     details: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -136,7 +139,7 @@ def _expire(now: datetime, report: SweepReport) -> None:
     last_id = 0
     while True:
         batch = list(Deadline.objects.filter(status=DeadlineStatus.OPEN, due_at__lte=now, pk__gt=last_id)
-                     .select_related("case__shop").order_by("pk")[:BATCH])
+                     .select_related("case__shop", "case__buyer").order_by("pk")[:BATCH])
         if not batch:
             return
         last_id = batch[-1].pk
@@ -173,6 +176,13 @@ def _expire_batch(deadlines: list[Deadline], now: datetime, report: SweepReport)
                                      zh=f"未能在承诺时间内完成{what_zh}（{d.note}）。",
                                      en=f"Missed the {what_en} promise ({d.note})."))
                 report.breached += 1
+                if d.party == Party.SELLER and case.is_open:
+                    # The buyer hears of the delay from us, with an apology (the portal's words).
+                    channel, to = buyer_recipient(case.buyer)
+                    outbox.append(outbox_row(case, "buyer.delay", channel, {"case": case.pk, "deadline": d.pk,
+                                                                           "kind": d.kind}, now, to,
+                                             dedupe_key=f"buyer.delay:{d.pk}"))
+                    report.apologies += 1
             else:
                 events.append(_event(case, "deadline.lapsed", now, data={"deadline": d.pk, "timeout": d.on_timeout},
                                      zh=f"{what_zh}已超时：{profile.name_zh}将{then_zh}，等待平台同步结果。",
@@ -182,7 +192,7 @@ def _expire_batch(deadlines: list[Deadline], now: datetime, report: SweepReport)
                                       {"case": case.pk, "platform_case_id": case.platform_case_id}, now))
                 report.lapsed += 1
         TimelineEvent.objects.bulk_create(events)
-        OutboxMessage.objects.bulk_create(outbox)
+        OutboxMessage.objects.bulk_create(outbox, ignore_conflicts=True)   # a dedupe_key already there: once
         rescore_many(list(cases.values()), now)
 
 
@@ -208,16 +218,38 @@ def _expire_one(pk: int, now: datetime, report: SweepReport) -> None:
 
 
 def _follow_ups(now: datetime, report: SweepReport) -> None:
+    """Follow-ups that fell due: the team is reminded and the buyer asked whether all is well (one
+    click in the portal).  A follow-up the buyer answered "not satisfied" comes back here as a
+    task for the team, with the buyer's words, and the buyer is not asked again."""
     for fu in FollowUp.objects.filter(done_at__isnull=True, notified_at__isnull=True, due_at__lte=now).select_related(
-            "case").iterator(chunk_size=BATCH):
+            "case__buyer").iterator(chunk_size=BATCH):
         with transaction.atomic():
             if not FollowUp.objects.filter(pk=fu.pk, notified_at__isnull=True).update(notified_at=now):
                 continue
-            record(fu.case, "follow_up.due", Who.system(), now, buyer_visible=False,
+            case = fu.case
+            if fu.satisfied is False:
+                comment = fu.buyer_comment.strip()
+                record(case, "follow_up.unhappy", Who.system(), now, buyer_visible=False,
+                       zh="买家表示不满意，请尽快联系买家。" + (f"买家留言：{comment}" if comment else ""),
+                       en="The buyer is not satisfied: call them back soon." + (f" They wrote: {comment}"
+                                                                                if comment else ""),
+                       data={"follow_up": fu.pk})
+                enqueue(case, "team.follow_up_unhappy", "team", {"case": case.pk, "follow_up": fu.pk}, now)
+                report.unhappy += 1
+                report.details.append(f"{case.number}: the buyer is not satisfied; follow-up task for the team"
+                                      + (f" ({comment[:80]})" if comment else ""))
+                continue
+            record(case, "follow_up.due", Who.system(), now, buyer_visible=False,
                    zh="回访时间到：请联系买家确认问题已解决并邀请评价。",
                    en="Follow-up due: check with the buyer that all is well and ask for a rating.")
-            enqueue(fu.case, "team.follow_up_due", "team", {"case": fu.case_id}, now)
+            enqueue(case, "team.follow_up_due", "team", {"case": case.pk}, now)
             report.follow_ups += 1
+            if fu.answered_at is None:
+                channel, to = buyer_recipient(case.buyer)
+                enqueue(case, "buyer.follow_up", channel, {"case": case.pk, "follow_up": fu.pk}, now, to,
+                        dedupe_key=f"buyer.follow_up:{fu.pk}")
+                report.buyers_asked += 1
+                report.details.append(f"{case.number}: follow-up message to the buyer ({channel} {to})")
 
 
 def _rescore_changed_bands(now: datetime, report: SweepReport) -> None:

@@ -136,6 +136,9 @@ class Sku(models.Model):
     code = models.CharField(_("code"), max_length=100)
     title = models.CharField(_("title"), max_length=300, blank=True)
     price = models.DecimalField(_("price"), max_digits=12, decimal_places=2)
+    # Units on hand for exchanges (the buyer portal shows it and reserves one per exchange chosen);
+    # null: not tracked here.
+    stock = models.PositiveIntegerField(_("stock"), null=True, blank=True)
 
     class Meta:
         verbose_name = "SKU"

@@ -264,6 +264,11 @@ _EXCLUSION_LABELS = {
 }
 
 
+def exclusion_label(exclusion: str) -> tuple[str, str]:
+    """(zh, en) words for why goods of this kind cannot be returned without a reason."""
+    return _EXCLUSION_LABELS.get(Exclusion(exclusion), (exclusion, exclusion)) if exclusion else ("", "")
+
+
 def _exclusions(line: LineFacts, policy: ShopPolicy) -> list[tuple[str, str]]:
     """Why `line` cannot be returned without a reason, as (zh, en) labels; empty when it can."""
     out = []

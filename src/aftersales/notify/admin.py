@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from aftersales.accounts.admin import TenantScoped
 
-from aftersales.notify.models import OutboxMessage
+from aftersales.notify.models import OutboxMessage, QuietHours
 
 
 @admin.register(OutboxMessage)
@@ -15,3 +15,9 @@ class OutboxMessageAdmin(TenantScoped, admin.ModelAdmin):
     list_filter = ("status", "channel", "topic")
     raw_id_fields = ("case",)
     show_full_result_count = False
+
+
+@admin.register(QuietHours)
+class QuietHoursAdmin(TenantScoped, admin.ModelAdmin):
+    tenant_path = "shop__organisation"
+    list_display = ("shop", "starts", "ends", "channels")

@@ -4,20 +4,36 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import IntegrityError, transaction
+
 from aftersales.notify.models import OutboxMessage
 
 
-def outbox_row(case, topic: str, channel: str, payload: dict, now: datetime, recipient: str = "") -> OutboxMessage:
+def outbox_row(case, topic: str, channel: str, payload: dict, now: datetime, recipient: str = "",
+               dedupe_key: str = "") -> OutboxMessage:
     """An unsaved outbox row, due now (the sweep writes them a batch at a time)."""
     return OutboxMessage(
         organisation_id=case.organisation_id, case=case, topic=topic, channel=channel,
-        recipient=recipient, payload=payload, next_attempt_at=now, created_at=now,
+        recipient=recipient, payload=payload, next_attempt_at=now, created_at=now, dedupe_key=dedupe_key,
     )
 
 
-def enqueue(case, topic: str, channel: str, payload: dict, now: datetime, recipient: str = "") -> OutboxMessage:
-    row = outbox_row(case, topic, channel, payload, now, recipient)
-    row.save()
+def enqueue(case, topic: str, channel: str, payload: dict, now: datetime, recipient: str = "",
+            dedupe_key: str = "") -> OutboxMessage:
+    """Write one row.  With a `dedupe_key`, a second row with the same key in the organisation is
+    not written: the first one is returned (a repeated fact announces nothing new)."""
+    row = outbox_row(case, topic, channel, payload, now, recipient, dedupe_key)
+    if not dedupe_key:
+        row.save()
+        return row
+    existing = OutboxMessage.objects.filter(organisation_id=case.organisation_id, dedupe_key=dedupe_key).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():   # a savepoint: the caller's transaction survives a lost race
+            row.save()
+    except IntegrityError:
+        return OutboxMessage.objects.get(organisation_id=case.organisation_id, dedupe_key=dedupe_key)
     return row
 
 

@@ -48,6 +48,10 @@ class Order(models.Model):
     placed_at = models.DateTimeField(_("placed at"))
     shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    # How the buyer paid ("alipay", "wechat_pay", "credit_card", ...; domain/refund_arrival.py): it
+    # says how long a refund takes to arrive.  Blank: not known, the generic window applies.  A database
+    # default too, so that raw-SQL writers (the benchmark's loaders) need not name it.
+    payment_method = models.CharField(_("payment method"), max_length=30, blank=True, default="", db_default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -46,6 +46,7 @@ class OrderIn:
     delivered_at: datetime | None = None
     carrier: str = ""
     tracking_number: str = ""
+    payment_method: str = ""                    # domain/refund_arrival.py: how long a refund takes
 
 
 def validate_order(data: OrderIn) -> dict[str, list[str]]:
@@ -106,7 +107,7 @@ def upsert_order(organisation, shop: Shop, data: OrderIn) -> tuple[Order, bool]:
         order = Order.objects.create(
             organisation=organisation, shop=shop, buyer=buyer, external_id=data.external_id,
             currency=shop.currency, paid_amount=paid, placed_at=data.placed_at, shipped_at=data.shipped_at,
-            delivered_at=data.delivered_at)
+            delivered_at=data.delivered_at, payment_method=data.payment_method)
         skus = {s.code: s for s in Sku.objects.filter(shop=shop, code__in=[ln.sku_code for ln in data.lines])
                 .select_related("product")}
         for ln, lp in zip(data.lines, line_paid):

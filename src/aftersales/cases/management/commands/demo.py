@@ -37,6 +37,7 @@ from aftersales.errors import AftersalesError
 from aftersales.orders.importer import import_order_batch
 from aftersales.orders.models import Buyer, Order
 from aftersales.orders.services import BuyerIn, LineIn, OrderIn
+from aftersales.portal import demo as portal_demo
 
 S, A = lc.CaseState, lc.Action
 CENT = Decimal("0.01")
@@ -280,6 +281,7 @@ class Command(BaseCommand):
         return made, missed
 
     def _credentials(self, org, quiet: bool = False) -> None:
+        portal_demo.seed(org, self.stdout)   # the buyer portal's orders and requests, and what to try
         w = self.stdout.write
         w("")
         w(f"Sign in to the workbench at / (the admin is at /admin/; password for all: {D.PASSWORD}):")

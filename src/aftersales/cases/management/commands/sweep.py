@@ -28,12 +28,25 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--now", help="ISO 8601 time with a zone (default: the real now)")
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
+        parser.add_argument("--deliver", action="store_true",
+                            help="then deliver the outbox as of the same time (the demo's follow-up mail)")
 
     def handle(self, *args, **opts):
         now = parse_now(opts["now"]) if opts["now"] else clock.now()
         require_database()
         report = sweep(now)
         data = report.as_dict()
+        if opts["deliver"]:
+            from aftersales.notify.delivery import deliver_due
+
+            delivered = {k: 0 for k in ("sent", "skipped", "retry", "dead", "deferred")}
+            while True:   # a round at a time until nothing due is left (deferred rows are not due)
+                counts = deliver_due(now)
+                for k, v in counts.items():
+                    delivered[k] += v
+                if not sum(counts.values()):
+                    break
+            data["delivered"] = delivered
         if opts["json"]:
             self.stdout.write(json.dumps({**data, "details": report.details}, ensure_ascii=False, indent=2))
             return
@@ -44,10 +57,16 @@ class Command(BaseCommand):
             "lapsed": "marketplace deadlines passed (platform acts)",
             "breached": "service promises missed",
             "follow_ups": "follow-ups due",
+            "buyers_asked": "buyers asked whether they are satisfied",
+            "unhappy": "buyers not satisfied (task for the team)",
+            "apologies": "buyers told of a delay, with an apology",
             "rescored": "cases re-prioritised",
             "failed": "failed",
         }
         for key, label in labels.items():
             self.stdout.write(f"  {label:<46} {data.get(key, 0):>7,}")
+        if "delivered" in data:
+            self.stdout.write("Outbox delivered as of the same time: " +
+                              ", ".join(f"{k} {v}" for k, v in data["delivered"].items()))
         for line in report.details[:50]:
             self.stdout.write(f"  - {line}")

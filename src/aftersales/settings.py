@@ -180,6 +180,8 @@ EVIDENCE_MAX_IMAGE_BYTES = env_int("AFTERSALES_EVIDENCE_MAX_IMAGE_MB", 10) * 102
 EVIDENCE_MAX_VIDEO_BYTES = env_int("AFTERSALES_EVIDENCE_MAX_VIDEO_MB", 100) * 1024 * 1024
 # A virus scanner of your own for buyer uploads (portal/uploads.py): a dotted path to scan(file) -> reason | None.
 UPLOAD_SCANNER = env("AFTERSALES_UPLOAD_SCANNER")
+# The font file for PDF exports (aftersales/pdf.py); empty: Noto Sans SC from the pylopdf-fonts-zh-cn wheel.
+PDF_FONT = env("AFTERSALES_PDF_FONT")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -79,6 +79,9 @@ class Case(models.Model):
 
     urgent = models.BooleanField(_("urgent"), default=False)
     vip = models.BooleanField(_("vip"), default=False)
+    # Further priority terms other parts set, by source: {"parcel_stuck": [200, "包裹停滞", "parcel stuck"]}
+    # (cases.scoring.set_boost / clear_boost); counted in `priority` with the others.
+    priority_boosts = models.JSONField(_("priority boosts"), null=True, blank=True)
     priority = models.IntegerField(_("priority"), default=0)
     priority_band = models.CharField(_("priority band"), max_length=10, default="normal")
     time_band = models.SmallIntegerField(_("time band"), default=0)  # so the sweep re-scores only on change

@@ -113,7 +113,7 @@ def score_case(case: Case, due: datetime | None, now: datetime) -> None:
     """Set priority, band and time band on the instance (not saved) from its nearest deadline."""
     time_left = (due - now) if due else None
     p = prio.score(urgent=case.urgent, vip=case.vip, channel=case.channel, time_left=time_left,
-                   weights=case.shop.channel_weights or None)
+                   weights=case.shop.channel_weights or None, boosts=(case.priority_boosts or {}).values())
     case.priority = p.value if case.is_open else 0
     case.priority_band, case.time_band, case.next_due_at = p.band, prio.time_band(time_left), due
 
@@ -123,6 +123,27 @@ def rescore(case: Case, now: datetime) -> None:
     score_case(case, timers.nearest_seller_due(case) if case.is_open else None, now)
     Case.objects.filter(pk=case.pk).update(priority=case.priority, priority_band=case.priority_band,
                                            next_due_at=case.next_due_at, time_band=case.time_band)
+
+
+def set_boost(case: Case, source: str, points: int, zh: str, en: str, now: datetime) -> None:
+    """Add (or replace) one priority term set by `source` ("parcel_stuck", "risk", ...) and re-score."""
+    boosts = dict(case.priority_boosts or {})
+    if boosts.get(source) == [points, zh, en]:
+        return
+    boosts[source] = [points, zh, en]
+    case.priority_boosts = boosts
+    Case.objects.filter(pk=case.pk).update(priority_boosts=boosts)
+    rescore(case, now)
+
+
+def clear_boost(case: Case, source: str, now: datetime) -> None:
+    """Remove the term `source` set, if any, and re-score."""
+    boosts = dict(case.priority_boosts or {})
+    if boosts.pop(source, None) is None:
+        return
+    case.priority_boosts = boosts
+    Case.objects.filter(pk=case.pk).update(priority_boosts=boosts)
+    rescore(case, now)
 
 
 def rescore_many(cases: list[Case], now: datetime) -> None:

@@ -28,7 +28,7 @@ Only the time term moves by itself, and only when the time band changes: a sweep
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from types import MappingProxyType
@@ -143,8 +143,12 @@ def _band_of(value: int) -> Band:
 
 
 def score(*, urgent: bool, vip: bool, channel: str, time_left: timedelta | None,
-          weights: ChannelWeights | Mapping[str, int] | None = None) -> Priority:
-    """The priority of one case; `weights` as a plain mapping overrides the default channel weights."""
+          weights: ChannelWeights | Mapping[str, int] | None = None,
+          boosts: Iterable[Sequence] = ()) -> Priority:
+    """The priority of one case; `weights` as a plain mapping overrides the default channel weights.
+
+    `boosts` are further terms other parts set on a case (a stuck parcel, say): each a
+    (points, zh, en) triple, as stored in Case.priority_boosts."""
     if weights is None:
         weights = ChannelWeights()
     elif not isinstance(weights, ChannelWeights):
@@ -158,6 +162,9 @@ def score(*, urgent: bool, vip: bool, channel: str, time_left: timedelta | None,
     if channel_points:
         name = channel.strip().lower()
         terms.append((channel_points, f"渠道：{_CHANNEL_ZH.get(name, name)}", f"channel: {name}"))
+    for points, zh, en in boosts:
+        if int(points):
+            terms.append((int(points), str(zh), str(en)))
     band = time_band(time_left)
     if band:
         assert time_left is not None

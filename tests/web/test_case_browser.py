@@ -196,6 +196,8 @@ def test_screenshots_of_a_case(live_server, open_page, tmp_path):
         page = open_page(locale=locale, viewport=viewport)
         log_in(page, live_server.url, "demo-agent", "demo-password-2026", path=f"/cases/{case.pk}/")
         page.wait_for_selector("#case-actions")
+        # a full-page shot shows what lies below the fold too: load the lazy photos there as well
+        page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; })")
         page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
         page.screenshot(path=str(out / f"{name}.png"), full_page=viewport is PHONE)
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]   # no sideways scrolling

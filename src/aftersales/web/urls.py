@@ -3,7 +3,7 @@ and the API."""
 
 from django.urls import include, path
 
-from aftersales.web import views_actions, views_auth, views_case, views_queue
+from aftersales.web import views_actions, views_auth, views_case, views_followups, views_queue
 
 app_name = "web"
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("cases/<int:case_id>/reply/", views_actions.reply, name="case-reply"),
     path("cases/<int:case_id>/reply/template/", views_actions.reply_template, name="case-reply-template"),
     path("cases/<int:case_id>/evidence/<int:evidence_id>/", views_case.evidence_file, name="case-evidence"),
+    path("follow-ups/", views_followups.follow_ups, name="follow-ups"),
+    path("follow-ups/<int:case_id>/done/", views_followups.follow_up_done, name="follow-up-done"),
     path("login/", views_auth.login, name="login"),
     path("logout/", views_auth.logout, name="logout"),
     path("organisation/", views_auth.switch_organisation, name="switch-organisation"),

@@ -110,6 +110,8 @@ def test_return_for_exchange_every_step_tells_the_buyer(store, time_machine):
     assert "商家已发货：顺丰速运 SF9876543210987" in sent.body and "The shop sent your item: SF Express" in sent.body
     case = services.confirm_delivery(links.link_for(case))
     assert case.state == "completed"
+    assert Sku.objects.get(pk=store.sizes["L"].pk).stock == 3                   # the unit left with the parcel
+    assert Offer.objects.get(pk=exchange.pk).stock_held == 0
     fu = FollowUp.objects.get(case=case)
     assert fu.due_at == clock.now() + timedelta(days=3)
 
@@ -228,3 +230,28 @@ def test_a_pickup_is_booked_for_the_team(store, time_machine):
     assert OutboxMessage.objects.filter(case=case, topic="team.pickup_requested").exists()
     assert "buyer.pickup_booked" in topics(case)
     assert Case.objects.get(pk=case.pk).state == "awaiting_buyer_return"    # the tracking number moves it on
+
+
+@pytest.mark.parametrize("ending", ["cancel", "convert_to_refund"])
+def test_the_unit_held_for_an_exchange_goes_back_to_stock_when_no_exchange_ships(store, time_machine, ending):
+    time_machine.move_to(START, tick=False)
+    order = store.order(days_delivered=2)
+    case = services.submit_request(services.RequestIn(
+        order=order, picks=[(order.lines.first(), 1)], case_type="return_refund", reason_code="quality.defect",
+        files=[photo()], nonce=f"stock-{ending}", language="zh-hans"))
+    link = links.link_for(case)
+    core.perform(store.org, case.pk, "offer", member(store, "agent"), core.ActionInput(offer_options=[
+        OfferOption("exchange"), OfferOption("partial_refund", Decimal("20.00"))]))
+    exchange = Offer.objects.get(case=case, kind="exchange")
+    services.choose_offer(link, exchange.pk, sku_id=store.sizes["L"].pk)
+    assert Sku.objects.get(pk=store.sizes["L"].pk).stock == 3
+    if ending == "cancel":
+        services.cancel(link)
+    else:
+        core.perform(store.org, case.pk, "convert_to_refund", member(store, "agent"))
+    assert Sku.objects.get(pk=store.sizes["L"].pk).stock == 4                   # back on the shelf
+    assert Offer.objects.get(pk=exchange.pk).stock_held == 0
+    # the case going on (or a second close) gives nothing back twice
+    from aftersales.cases import ledger
+    assert ledger.return_exchange_stock(Case.objects.get(pk=case.pk)) == 0
+    assert Sku.objects.get(pk=store.sizes["L"].pk).stock == 4

@@ -68,6 +68,28 @@ def settle_exchange(case) -> None:
         OrderLine.objects.filter(pk=cl.order_line_id).update(qty_exchanged=F("qty_exchanged") + cl.quantity)
 
 
+def consume_exchange_stock(case) -> None:
+    """The exchange shipped: the units held for it are gone for good."""
+    from aftersales.cases.models import Offer
+
+    Offer.objects.filter(case=case, stock_held__gt=0).update(stock_held=0)
+
+
+def return_exchange_stock(case) -> int:
+    """The case ended (or became a refund) without the exchange shipping: put the held units back.
+    Each offer's units go back once, whoever calls twice (a conditional UPDATE per offer)."""
+    from aftersales.catalog.models import Sku
+    from aftersales.cases.models import Offer
+
+    returned = 0
+    for offer_id, sku_id, held in Offer.objects.filter(case=case, stock_held__gt=0).values_list(
+            "pk", "exchange_sku_id", "stock_held"):
+        if Offer.objects.filter(pk=offer_id, stock_held=held).update(stock_held=0) and sku_id:
+            Sku.objects.filter(pk=sku_id, stock__isnull=False).update(stock=F("stock") + held)
+            returned += held
+    return returned
+
+
 def record_receipt(case, quantity_ok: int, quantity_damaged: int) -> None:
     lines = list(case.lines.all())
     if not lines:

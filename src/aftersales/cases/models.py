@@ -246,6 +246,9 @@ class Offer(models.Model):
     exchange_sku = models.ForeignKey(
         Sku, verbose_name=_("exchange sku"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Units of exchange_sku taken from the shop's stock for this exchange (the portal's choice), until the
+    # exchange ships (consumed) or the case ends without shipping it (given back): ledger.*_exchange_stock.
+    stock_held = models.PositiveIntegerField(_("stock held"), default=0, db_default=0)
     repair_by = models.CharField(_("repair by"), max_length=100, blank=True)  # "in_house" or the service partner's name
     coupon_code = models.CharField(_("coupon code"), max_length=60, blank=True)
     note = models.TextField(_("note"), blank=True)

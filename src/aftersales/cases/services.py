@@ -315,6 +315,9 @@ def _after_move(case: Case, move: lc.Move, who: Who, now: datetime) -> None:
                               expected_from=now, expected_to=now + timedelta(days=case.shop.refund_within_days or 3))
     if move.action == A.SHIP_TO_BUYER:
         ledger.settle_exchange(case)
+        ledger.consume_exchange_stock(case)
+    elif move.action == A.CONVERT_TO_REFUND or move.target in (S.CLOSED, S.COMPLETED):
+        ledger.return_exchange_stock(case)
     if move.action == A.REFUND_SUCCEEDED:
         Refund.objects.filter(case=case, status__in=[lc.RefundState.APPROVED, lc.RefundState.PROCESSING]).update(
             status=lc.RefundState.SUCCEEDED, succeeded_at=now)

@@ -232,7 +232,8 @@ def choose_offer(link: StatusLink, offer_id: int, *, sku_id: int | None = None, 
                 if sku.stock is not None and not Sku.objects.filter(pk=sku.pk, stock__gte=qty).update(
                         stock=F("stock") - qty):
                     raise invalid("sku", "该规格已无库存，请选择其他", "out of stock: choose another")
-                Offer.objects.filter(pk=offer.pk).update(exchange_sku=sku)
+                Offer.objects.filter(pk=offer.pk).update(exchange_sku=sku,
+                                                         stock_held=qty if sku.stock is not None else 0)
         return services.perform(case.organisation, case.pk, A.ACCEPT_OFFER, BUYER,
                                 services.ActionInput(offer_id=offer.pk, expected_version=version))
 

@@ -162,10 +162,10 @@ class EvidenceHash(models.Model):
     identity = models.ForeignKey(BuyerIdentity, verbose_name=_("identity"), on_delete=models.SET_NULL, null=True,
                                  related_name="+")
     phash = models.BigIntegerField(_("perceptual hash"))
-    b0 = models.IntegerField()
-    b1 = models.IntegerField()
-    b2 = models.IntegerField()
-    b3 = models.IntegerField()
+    b0 = models.IntegerField(_("band 0"))
+    b1 = models.IntegerField(_("band 1"))
+    b2 = models.IntegerField(_("band 2"))
+    b3 = models.IntegerField(_("band 3"))
 
     class Meta:
         verbose_name = _("evidence hash")
@@ -183,10 +183,10 @@ class ComplaintText(models.Model):
     identity = models.ForeignKey(BuyerIdentity, verbose_name=_("identity"), on_delete=models.SET_NULL, null=True,
                                  related_name="+")
     simhash = models.BigIntegerField(_("simhash"))
-    b0 = models.IntegerField()
-    b1 = models.IntegerField()
-    b2 = models.IntegerField()
-    b3 = models.IntegerField()
+    b0 = models.IntegerField(_("band 0"))
+    b1 = models.IntegerField(_("band 1"))
+    b2 = models.IntegerField(_("band 2"))
+    b3 = models.IntegerField(_("band 3"))
 
     class Meta:
         verbose_name = _("complaint text")

@@ -121,7 +121,7 @@ def test_near_identical_complaints_from_several_buyers(shop):
 
 def test_high_risk_is_never_approved_automatically():
     shop = make_shop(make_org(), "own_store")     # own store: small returns are approved automatically
-    history(shop, "hr", 2, reason="logistics.not_delivered", case_type="refund_only")
+    history(shop, "hr", 3, reason="logistics.not_delivered", case_type="refund_only")
     case = request(shop, order_for(shop, "hr", at=NOW), at=NOW)
     r = CaseRisk.objects.get(case=case)
     assert r.level == "high"

@@ -44,8 +44,8 @@ CHANGE_OF_MIND_WORDS = ("不想要", "不要了", "不喜欢", "拍错", "多拍
 
 @dataclass(frozen=True)
 class Thresholds:
-    medium: int = 30
-    high: int = 60
+    medium: int = 35
+    high: int = 65
 
     def level(self, score: int) -> Level:
         if score >= self.high:
@@ -116,7 +116,7 @@ def history_signals(h: BuyerHistory) -> list[Reason]:
     out: list[Reason] = []
     rate = smoothed_rate(h.cases, h.orders)
     if h.cases >= 3 and rate >= 0.45:
-        points = 30 if rate >= 0.65 else 20
+        points = 50 if rate >= 0.6 else 35
         out.append(Reason("return_rate", points, f"售后率偏高：{h.cases} 次售后 / {h.orders} 个订单（平滑后 {rate:.0%}）",
                           f"High after-sales rate: {h.cases} cases over {h.orders} orders ({rate:.0%} smoothed)"))
     if h.refund_only >= 3 and h.refund_only / max(h.cases, 1) >= 0.6:
@@ -124,11 +124,12 @@ def history_signals(h: BuyerHistory) -> list[Reason]:
                           f"Mostly refund-only: {h.refund_only} of {h.cases} cases"))
     if h.not_received_delivered:
         n = h.not_received_delivered
-        out.append(Reason("not_received_delivered", min(50, 25 * n),
+        # one can be a parcel left at the wrong door; a habit of it is not
+        out.append(Reason("not_received_delivered", 15 if n == 1 else min(55, 20 * n - 5),
                           f"曾 {n} 次称未收到货，而物流显示已签收", f"{n} earlier 'not received' claim(s) while the carrier showed delivery"))
     if h.rejected_inspections:
         n = h.rejected_inspections
-        out.append(Reason("rejected_inspections", min(60, 30 * n),
+        out.append(Reason("rejected_inspections", 20 if n == 1 else min(65, 25 * n - 5),
                           f"曾 {n} 次退货验货不通过（空包、调包或已使用）",
                           f"{n} earlier return(s) failed inspection (empty box, swapped or used)"))
     if h.requests_24h >= 3:

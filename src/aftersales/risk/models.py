@@ -110,8 +110,8 @@ class ShopRiskSettings(models.Model):
     """A shop's thresholds and risky categories (the catalog has no such flag)."""
 
     shop = models.OneToOneField(Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="risk_settings")
-    medium_threshold = models.PositiveSmallIntegerField(_("medium from"), default=30)
-    high_threshold = models.PositiveSmallIntegerField(_("high from"), default=60)
+    medium_threshold = models.PositiveSmallIntegerField(_("medium from"), default=35)
+    high_threshold = models.PositiveSmallIntegerField(_("high from"), default=65)
     risky_categories = models.JSONField(_("risky categories"), default=list, blank=True)
 
     class Meta:

@@ -13,6 +13,7 @@ from aftersales.cases.evidence import add_evidence
 from aftersales.cases.models import TimelineEvent
 from aftersales.errors import NotAllowed, PermissionDenied, ValidationFailed
 from aftersales.risk import services as risk
+from aftersales.risk.gates import risk_gate
 from aftersales.risk.models import BuyerLink, BuyerRiskStats, CaseRisk
 from aftersales.risk.queries import profile
 from tests.factories import make_org, make_shop
@@ -131,19 +132,39 @@ def test_high_risk_is_never_approved_automatically():
     assert "人工" in held.message_zh and "a person" in held.message_en
 
 
-def test_medium_refund_only_waits_for_photos(shop, django_capture_on_commit_callbacks):
+def test_medium_refund_only_waits_for_photos(shop):
     history(shop, "md", 1, reason="logistics.not_delivered", case_type="refund_only")
     case = request(shop, order_for(shop, "md", at=NOW), at=NOW, case_type="refund_only",
                    reason="logistics.not_delivered")
     assert CaseRisk.objects.get(case=case).level == "medium"
     assert TimelineEvent.objects.filter(case=case, kind="evidence.requested").exists()
+    assert risk_gate(case, "auto_approve", NOW) is not None
+    risk.refresh_facts(case.pk, "evidence", {}, NOW)
+    assert risk_gate(case, "auto_approve", NOW) is not None       # no photo from the buyer yet
+    # a person who reviewed it may approve and pay
     services.perform(shop.organisation, case.pk, "approve", SUPERVISOR)
     owner = services.Who(actor="seller", role="owner")
-    with pytest.raises(NotAllowed, match="photos"):
-        services.pay_refund(shop.organisation, case.pk, owner)
+    assert services.pay_refund(shop.organisation, case.pk, owner).refund_state == "processing"
+
+
+def test_photos_lift_the_medium_hold(shop, django_capture_on_commit_callbacks):
+    history(shop, "ph", 1, reason="logistics.not_delivered", case_type="refund_only")
+    case = request(shop, order_for(shop, "ph", at=NOW), at=NOW, case_type="refund_only",
+                   reason="logistics.not_delivered")
     with django_capture_on_commit_callbacks(execute=True):
         add_evidence(shop.organisation, case.pk, services.Who.buyer(), photo(3))
-    assert services.pay_refund(shop.organisation, case.pk, owner).refund_state == "processing"
+    assert risk_gate(case, "auto_approve", NOW) is None
+
+
+def test_high_risk_return_is_paid_only_after_inspection():
+    shop = make_shop(make_org(), "own_store")
+    history(shop, "hi", 3, reason="logistics.not_delivered", case_type="refund_only")
+    case = request(shop, order_for(shop, "hi", at=NOW), at=NOW)
+    assert CaseRisk.objects.get(case=case).level == "high"
+    case.return_state = "in_transit"
+    assert "inspection" in risk_gate(case, "pay_refund", NOW)[1]
+    case.return_state = "inspected"
+    assert risk_gate(case, "pay_refund", NOW) is None
 
 
 def test_restriction_holds_automatic_approval_until_it_expires_or_is_lifted():

@@ -2,9 +2,9 @@
 
 Never a rejection, only a hold with its reason (zh, en):
 - low: nothing held; the shop's policy decides as it would;
-- medium: a refund-only request waits for the buyer's photos; a return's refund waits for the
-  return parcel's first carrier scan;
-- high: no automatic approval; a return's refund waits for a clean inspection;
+- medium: a refund-only request is not approved automatically until the buyer's photos are in (the
+  risk app asks for them); a return's refund waits for the return parcel's first carrier scan;
+- high: no automatic approval (a person reviews it); a return's refund waits for a clean inspection;
 - a restricted buyer (no instant refunds, orders held): no automatic approval.
 """
 
@@ -34,12 +34,13 @@ def risk_gate(case, stage: str, now: datetime) -> tuple[str, str] | None:
             return (f"中风险（{risk.score} 分），需买家补充照片", f"medium risk ({risk.score} points): photos needed first")
         return None
     if stage == "pay_refund":
-        if risk.level == "high" and route == lc.Route.RETURN_THEN_REFUND and not facts.get("inspected_ok"):
+        # A person who approved a risky case has reviewed it (the panel showed why); what is left to
+        # hold at payout is the return itself: a refund after it was seen moving, or checked.
+        checked = bool(facts.get("inspected_ok")) or case.return_state == lc.ReturnState.INSPECTED
+        if risk.level == "high" and route == lc.Route.RETURN_THEN_REFUND and not checked:
             return ("高风险：退货验货通过后才能退款", "high risk: the refund waits for a clean inspection of the return")
         if risk.level == "medium" and route == lc.Route.RETURN_THEN_REFUND and not (
-                facts.get("return_scanned") or facts.get("inspected_ok")):
+                facts.get("return_scanned") or checked):
             return ("中风险：退货包裹有物流揽收记录后才能退款",
                     "medium risk: the refund waits for the return parcel's first carrier scan")
-        if risk.level == "medium" and route == lc.Route.REFUND and not facts.get("photos"):
-            return ("中风险：买家补充照片后才能退款", "medium risk: the refund waits for the buyer's photos")
     return None

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales import clock
@@ -76,7 +77,7 @@ def lift(request, case_id: int, restriction_id: int):
 def download_pack(request, case_id: int):
     case = _case(request, case_id)
     if request.membership.role not in PACK_ROLES:
-        return forbidden(request, "Your role may not export the dispute pack.")
+        return forbidden(request, _("Your role may not export the dispute pack."))
     return pack_response(case, request.GET.get("format", "zip"))
 
 

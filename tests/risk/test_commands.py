@@ -34,12 +34,13 @@ def test_the_simulation_is_repeatable_and_keeps_honest_buyers_fast():
 
 
 @pytest.mark.django_db
-def test_the_demo_buyers_carry_risk_reasons():
+def test_the_demo_buyers_carry_risk_reasons(django_capture_on_commit_callbacks):
     org = make_org()
     shop = make_shop(org, "douyin")
     make_sku(shop, "DEMO-1", price="129.00")
     out = StringIO()
-    seed(org, out)
+    with django_capture_on_commit_callbacks(execute=True):   # the inspection fact, as after a real commit
+        seed(org, out)
     assert "王多退" in out.getvalue()
     flagged = CaseRisk.objects.filter(case__buyer__external_id__startswith="risk-demo-").exclude(level="low")
     assert flagged.count() >= 3

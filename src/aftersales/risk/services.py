@@ -227,7 +227,7 @@ def _request(row: dict, facts: dict) -> rk.RequestFacts:
         rejected_here=bool(facts.get("rejected")))
 
 
-def score_case(case_id: int, now: datetime | None = None) -> CaseRisk:
+def score_case(case_id: int, now: datetime | None = None, *, _cascading: bool = False) -> CaseRisk:
     """(Re)compute and store the risk of one case from its stored facts and the buyer's figures.
     Idempotent: scoring twice with the same facts changes nothing.  Two queries (read, write),
     plus the figures' update when this case's contribution changed and a timeline event when the
@@ -240,7 +240,8 @@ def score_case(case_id: int, now: datetime | None = None) -> CaseRisk:
     facts = stored.get("facts", {})
     want = _contribution(row, facts)
     counted = {k: stored.get(k, 0) for k in COUNTED}
-    if row["s_id"] is not None and want != counted:
+    history_moved = row["s_id"] is not None and want != counted
+    if history_moved:
         _add(row["identity_id"], {k: want[k] - counted[k] for k in COUNTED}, now)
         fresh = BuyerRiskStats.objects.get(identity_id=row["identity_id"])
         row.update({f"s_{f}": getattr(fresh, f) for f in (*COUNTED, "orders", "spend", "recent_requests")})
@@ -262,6 +263,13 @@ def score_case(case_id: int, now: datetime | None = None) -> CaseRisk:
                zh=f"退款风险：{zh_level}（{assessment.score} 分）。{top}",
                en=f"Refund risk: {en_level} ({assessment.score} points). {top_en}",
                data={"score": assessment.score, "level": assessment.level})
+    if history_moved and counted["cases"] and not _cascading:     # a new fact, not the case's first scoring
+        # The buyer's history changed (an inspection failed, a claim met a signed parcel): the
+        # person's other open requests are judged on it too.  Their own contributions do not move,
+        # so this goes one level deep.
+        for other in (CaseRisk.objects.filter(identity_id=row["identity_id"], case__is_open=True)
+                      .exclude(case_id=case_id).values_list("case_id", flat=True)[:20]):
+            score_case(other, now, _cascading=True)
     return risk
 
 

@@ -204,3 +204,19 @@ def test_another_organisation_cannot_touch_a_restriction(shop):
         assert "not found" in str(exc.value)
         with pytest.raises(Exception):
             risk.restrict_buyer(other, order.buyer_id, SUPERVISOR, "hold_orders", "why", NOW + timedelta(days=3))
+
+
+def test_tracking_facts_mark_delivery_and_the_return_scan(shop):
+    order = order_for(shop, "tr", at=NOW, delivered=False)
+    case = request(shop, order, at=NOW, case_type="refund_only", reason="logistics.not_delivered")
+    assert "claim_vs_tracking" not in {r["code"] for r in CaseRisk.objects.get(case=case).reasons}
+    type(order).objects.filter(pk=order.pk).update(delivered_at=NOW - timedelta(hours=5))   # the carrier says so
+    risk.refresh_facts(case.pk, "tracking", {"status": "delivered", "shipment": "outbound"}, NOW)
+    assert "claim_vs_tracking" in {r["code"] for r in CaseRisk.objects.get(case=case).reasons}
+
+    ret = request(shop, order_for(shop, "tr2", at=NOW), at=NOW)
+    services.perform(shop.organisation, ret.pk, "approve", SUPERVISOR)
+    services.perform(shop.organisation, ret.pk, "ship_return", services.Who.buyer(),
+                     services.ActionInput(carrier="SF", tracking_number="SF77"))
+    risk.refresh_facts(ret.pk, "tracking", {"status": "accepted", "shipment": "return"}, NOW)
+    assert CaseRisk.objects.get(case=ret).counted["facts"]["return_scanned"] is True

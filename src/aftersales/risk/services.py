@@ -39,6 +39,8 @@ RETURN_TYPES = (lc.CaseType.RETURN_REFUND, lc.CaseType.EXCHANGE)
 RESTRICT_ROLES = frozenset({Role.OWNER, Role.SUPERVISOR})
 MAX_PHOTO_DISTANCE = 3          # pHash bits that may differ for "the same photo" (re-saved, resized, cropped a little)
 MAX_TEXT_DISTANCE = 3
+# Carrier statuses that mean a parcel is really moving (the logistics app's "tracking" facts).
+SCAN_STATUSES = frozenset({"accepted", "in_transit", "at_hub", "out_for_delivery", "delivered"})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -380,8 +382,10 @@ def refresh_facts(case_id: int, kind: str, data: dict, now: datetime) -> CaseRis
             delivered = case.order.delivered_at or Shipment.objects.filter(
                 order_id=case.order_id, delivered_at__isnull=False).values_list("delivered_at", flat=True).first()
             facts["delivered"] = bool(delivered and delivered <= case.created_at)
-        if case.return_shipments.exists() and status not in ("", "exception", "returned", "lost"):
-            facts["return_scanned"] = True
+        shipment = str((data or {}).get("shipment", ""))
+        outbound = shipment.startswith(("outbound", "order", "shipment:"))
+        if (not outbound and status in SCAN_STATUSES and case.return_shipments.exists()):
+            facts["return_scanned"] = True     # the return parcel's first carrier scan (graduated handling)
     elif kind == "evidence":
         for ev in Evidence.objects.filter(case=case, kind="photo").exclude(risk_hash__isnull=False):
             _fingerprint_photo(ev, case, identity)

@@ -7,7 +7,6 @@ import json
 import zipfile
 from datetime import timedelta
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 

@@ -27,6 +27,7 @@ from aftersales.domain import lifecycle as lc
 from aftersales.domain import risk as rk
 from aftersales.errors import NotAllowed, NotFound, PermissionDenied, ValidationFailed
 from aftersales.orders.models import Buyer, Shipment
+from aftersales.risk import fingerprints
 from aftersales.risk.models import (
     BuyerIdentity, BuyerLink, BuyerRestriction, BuyerRiskStats, CaseRisk, ComplaintText, EvidenceHash, IdentityKey,
     RestrictionKind, ShopRiskSettings,
@@ -37,8 +38,6 @@ COUNTED = ("cases", "refund_only", "not_received", "not_received_delivered", "re
            "protected_returns")
 RETURN_TYPES = (lc.CaseType.RETURN_REFUND, lc.CaseType.EXCHANGE)
 RESTRICT_ROLES = frozenset({Role.OWNER, Role.SUPERVISOR})
-MAX_PHOTO_DISTANCE = 3          # pHash bits that may differ for "the same photo" (re-saved, resized, cropped a little)
-MAX_TEXT_DISTANCE = 3
 # Carrier statuses that mean a parcel is really moving (the logistics app's "tracking" facts).
 SCAN_STATUSES = frozenset({"accepted", "in_transit", "at_hub", "out_for_delivery", "delivered"})
 
@@ -131,11 +130,6 @@ def _refresh_orders(identity: BuyerIdentity, now: datetime) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # Scoring
-
-def thresholds_for(shop) -> rk.Thresholds:
-    s = getattr(shop, "risk_settings", None) if _has_settings(shop) else None
-    return rk.Thresholds(s.medium_threshold, s.high_threshold) if s else rk.Thresholds()
-
 
 def _has_settings(shop) -> bool:
     try:
@@ -319,7 +313,7 @@ def case_created(case: Case, now: datetime) -> CaseRisk:
         "protected": (case.policy_result or {}).get("return_shipping_payer") == "insurance",
         "words": case.reason_text[:2000],
     }
-    _fingerprint_text(case, identity, case.reason_text, facts)
+    fingerprints.text(case, identity, case.reason_text, facts)
     with transaction.atomic():
         stats = BuyerRiskStats.objects.select_for_update().get(identity=identity)
         stamp = case.created_at.isoformat()
@@ -372,7 +366,7 @@ def refresh_facts(case_id: int, kind: str, data: dict, now: datetime) -> CaseRis
                       .values_list("body", flat=True)[:20])
         facts["words"] = "\n".join([case.reason_text, *bodies])[:2000]
         for body in bodies:
-            _fingerprint_text(case, identity, body, facts)
+            fingerprints.text(case, identity, body, facts)
     elif kind == "inspection":
         facts["rejected"] = Inspection.objects.filter(case=case).exclude(outcome=InspectionOutcome.OK).exists()
         facts["inspected_ok"] = Inspection.objects.filter(case=case, outcome=InspectionOutcome.OK).exists()
@@ -388,63 +382,12 @@ def refresh_facts(case_id: int, kind: str, data: dict, now: datetime) -> CaseRis
             facts["return_scanned"] = True     # the return parcel's first carrier scan (graduated handling)
     elif kind == "evidence":
         for ev in Evidence.objects.filter(case=case, kind="photo").exclude(risk_hash__isnull=False):
-            _fingerprint_photo(ev, case, identity)
+            fingerprints.photo(ev, case, identity)
         photos = EvidenceHash.objects.filter(case=case)
         facts["photos"] = Evidence.objects.filter(case=case, kind="photo", uploaded_by=lc.Actor.BUYER).count()
-        facts["photos_other"], facts["photos_own"] = _photo_matches(case, identity, list(photos))
+        facts["photos_other"], facts["photos_own"] = fingerprints.photo_matches(case, identity, list(photos))
     CaseRisk.objects.filter(pk=risk.pk).update(counted={**risk.counted, "facts": facts})
     return score_case(case_id, now)
-
-
-def _fingerprint_photo(evidence: Evidence, case: Case, identity) -> EvidenceHash | None:
-    import imagehash
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with evidence.file.open("rb") as fh, Image.open(fh) as img:
-            value = int(str(imagehash.phash(img)), 16)
-    except (OSError, UnidentifiedImageError, ValueError):
-        log.info("evidence %s: not an image we can hash", evidence.pk)
-        return None
-    b = rk.bands(value)
-    row, _ = EvidenceHash.objects.get_or_create(evidence=evidence, defaults=dict(
-        organisation_id=case.organisation_id, case=case, identity=identity, phash=rk.signed64(value),
-        b0=b[0], b1=b[1], b2=b[2], b3=b[3]))
-    return row
-
-
-def _band_candidates(model, organisation_id: int, value: int, exclude_case: int):
-    from django.db.models import Q
-
-    b = rk.bands(value)
-    q = Q(b0=b[0]) | Q(b1=b[1]) | Q(b2=b[2]) | Q(b3=b[3])
-    return model.objects.filter(q, organisation_id=organisation_id).exclude(case_id=exclude_case)
-
-
-def _photo_matches(case: Case, identity, rows: list[EvidenceHash]) -> tuple[int, int]:
-    other = own = 0
-    for row in rows:
-        value = rk.unsigned64(row.phash)
-        matches = [m for m in _band_candidates(EvidenceHash, case.organisation_id, value, case.pk)[:50]
-                   if rk.hamming(rk.unsigned64(m.phash), value) <= MAX_PHOTO_DISTANCE]
-        if any(m.identity_id != getattr(identity, "pk", None) for m in matches):
-            other += 1
-        elif matches:
-            own += 1
-    return other, own
-
-
-def _fingerprint_text(case: Case, identity, text: str, facts: dict) -> None:
-    value = rk.simhash(text)
-    if value is None:
-        return
-    b = rk.bands(value)
-    ComplaintText.objects.get_or_create(case=case, simhash=rk.signed64(value), defaults=dict(
-        organisation_id=case.organisation_id, identity=identity, b0=b[0], b1=b[1], b2=b[2], b3=b[3]))
-    others = {m.identity_id for m in _band_candidates(ComplaintText, case.organisation_id, value, case.pk)[:100]
-              if rk.hamming(rk.unsigned64(m.simhash), value) <= MAX_TEXT_DISTANCE
-              and m.identity_id != getattr(identity, "pk", None)}
-    facts["similar_texts"] = max(facts.get("similar_texts", 0), len(others))
 
 
 # ---------------------------------------------------------------------------------------------

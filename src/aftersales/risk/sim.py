@@ -14,8 +14,8 @@ designed to do on that model, and is not proof of how it does on real buyers (do
 from __future__ import annotations
 
 import random
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 

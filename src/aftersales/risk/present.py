@@ -30,8 +30,15 @@ def panel(case, role: str | None) -> dict:
     out.update(
         level=risk.level, level_label=level_words[0] if zh else level_words[1], score=risk.score,
         reasons=[{"points": r["points"], "text": r["zh"] if zh else r["en"], "code": r["code"]} for r in risk.reasons],
-        computed_at=risk.computed_at, profile=profile(risk.identity) if risk.identity_id else {},
+        computed_at=risk.computed_at, profile=_profile(risk),
         restrictions=[{"id": r.pk, "label": RESTRICTION_WORDS[r.kind][0 if zh else 1], "reason": r.reason,
                        "expires_at": r.expires_at} for r in active_restrictions(risk.identity_id, now)],
     )
     return out
+
+
+def _profile(risk) -> dict:
+    figures = profile(risk.identity) if risk.identity_id else {}
+    if figures:
+        figures["case_rate_text"] = f"{figures['case_rate']:.0%}"
+    return figures

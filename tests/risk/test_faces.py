@@ -47,6 +47,9 @@ def test_restrict_and_lift_through_the_api(a):
     assert TimelineEvent.objects.filter(case=case, kind="risk.restricted").exists()
     bad = a.api.post(f"/risk/buyers/{case.buyer_id}/restrictions", {**body, "expires_at": NOW - timedelta(days=1)})
     assert bad.status_code == 422 and "expires_at" in error(bad)["fields"]
+    other = a.case()           # another buyer's case: not where this restriction is noted
+    wrong = a.api.post(f"/risk/buyers/{case.buyer_id}/restrictions", {**body, "case_id": other.pk})
+    assert wrong.status_code == 422 and "case_id" in error(wrong)["fields"]
     assert a.api.post(f"/risk/restrictions/{rid}/lift").json()["active"] is False
 
 

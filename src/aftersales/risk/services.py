@@ -430,7 +430,7 @@ def restrict_buyer(organisation, buyer_id: int, who: Who, kind: str, reason: str
         identity = identity_for_buyer(organisation, buyer_id)
         row = BuyerRestriction.objects.create(organisation=organisation, identity=identity, kind=kind, reason=reason,
                                               expires_at=expires_at, created_at=now, created_by=who.user)
-        case = _case_of(organisation, case_id)
+        case = _case_of(organisation, case_id, identity.pk)
         if case is not None:
             label_zh, label_en = RESTRICTION_WORDS[kind]
             record(case, "risk.restricted", who, now, buyer_visible=False,
@@ -450,7 +450,7 @@ def lift_restriction(organisation, restriction_id: int, who: Who, case_id: int |
         if row.lifted_at is not None:
             raise NotAllowed("this restriction was lifted already", message_zh="该限制已解除")
         BuyerRestriction.objects.filter(pk=row.pk).update(lifted_at=now, lifted_by=who.user)
-        case = _case_of(organisation, case_id)
+        case = _case_of(organisation, case_id, row.identity_id)
         if case is not None:
             label_zh, label_en = RESTRICTION_WORDS[row.kind]
             record(case, "risk.lifted", who, now, buyer_visible=False, zh=f"解除买家限制：{label_zh}",
@@ -459,10 +459,14 @@ def lift_restriction(organisation, restriction_id: int, who: Who, case_id: int |
     return row
 
 
-def _case_of(organisation, case_id: int | None):
+def _case_of(organisation, case_id: int | None, identity_id: int):
+    """The case to note a restriction on: one of this person's cases in this organisation."""
     if case_id is None:
         return None
-    return Case.objects.filter(organisation=organisation, pk=case_id).first()
+    case = Case.objects.filter(organisation=organisation, pk=case_id).first()
+    if case is None or not BuyerLink.objects.filter(buyer_id=case.buyer_id, identity_id=identity_id).exists():
+        raise ValidationFailed.field("case_id", "not a case of this buyer")
+    return case
 
 
 RESTRICTION_WORDS = {RestrictionKind.NO_INSTANT_REFUND: ("不可极速退款", "no instant refunds"),

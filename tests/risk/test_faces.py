@@ -111,3 +111,18 @@ def test_the_panel_restricts_and_an_agent_may_not(a):
     assert sup.get(f"/cases/{case.pk}/dispute-pack/?format=pdf").content.startswith(b"%PDF")
     other = a.case()
     assert Case.objects.count() == 2 and other.pk
+
+
+def test_the_queue_shows_a_risk_badge_with_one_query_for_the_page(a):
+    cases = [a.case() for _ in range(4)]
+    CaseRisk.objects.filter(case=cases[0]).update(level="high")
+    CaseRisk.objects.filter(case=cases[1]).update(level="medium")
+    client = member(a, "supervisor")
+    page = client.get("/").content.decode()
+    assert page.count("risk-badge risk-high") == 1 and page.count("risk-badge risk-medium") == 1
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/")
+    assert sum(1 for q in ctx.captured_queries if "risk_caserisk" in q["sql"]) == 1

@@ -36,7 +36,7 @@ def test_the_simulation_is_repeatable_and_keeps_honest_buyers_fast():
 @pytest.mark.django_db
 def test_the_demo_buyers_carry_risk_reasons(django_capture_on_commit_callbacks):
     org = make_org()
-    shop = make_shop(org, "douyin")
+    shop = make_shop(org, "taobao")
     make_sku(shop, "DEMO-1", price="129.00")
     out = StringIO()
     with django_capture_on_commit_callbacks(execute=True):   # the inspection fact, as after a real commit

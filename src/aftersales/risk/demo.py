@@ -40,7 +40,8 @@ PEOPLE = (
 
 
 def _shop(org):
-    return (Shop.objects.filter(organisation=org, platform="douyin").order_by("id").first()
+    # The Taobao shop: the Douyin shop's cases are the ones the core demo's screenshots pick.
+    return (Shop.objects.filter(organisation=org, platform="taobao").order_by("id").first()
             or Shop.objects.filter(organisation=org).order_by("id").first())
 
 

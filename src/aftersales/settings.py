@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "aftersales.web",
     "aftersales.connectors",
     "aftersales.portal",
+    "aftersales.risk",                  # malicious-refund defence (docs/RISK.md)
 ]
 
 MIDDLEWARE = [

@@ -11,5 +11,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),   # set_language: the header's language switch
     path("", include("aftersales.connectors.urls")),    # /webhooks/<platform>/ and the case's sync panel
     path("portal/", include("aftersales.portal.urls")),   # the buyer portal (no account needed)
+    path("", include("aftersales.risk.urls")),           # the case's risk panel actions, the dispute pack
     path("", include("aftersales.web.urls")),           # the agent workbench: the queue at /
 ]

@@ -44,6 +44,7 @@ errors.install(api)
 api.add_router("/shops", shops.router)
 api.add_router("/orders", orders.router)
 api.add_router("/cases", cases.router)
+api.add_router("/risk", __import__("aftersales.risk.api", fromlist=["router"]).router)   # issue 6: refund risk
 
 
 def urls():

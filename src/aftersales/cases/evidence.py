@@ -22,6 +22,7 @@ from aftersales import clock
 from aftersales.cases.models import Evidence, EvidenceKind
 from aftersales.cases.permissions import Who
 from aftersales.cases.services import get_case, record
+from aftersales.cases.signals import send_after_commit
 from aftersales.errors import ValidationFailed
 
 _ISO_BMFF_IMAGE = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
@@ -146,6 +147,7 @@ def add_evidence(organisation, case_id: int, who: Who, uploaded_file, note: str 
                    data={"evidence": evidence.pk, "kind": ftype.kind, "sha256": sha256, "size": uploaded_file.size},
                    # what the seller gathers for a dispute is theirs; what the buyer sends, the buyer sees
                    buyer_visible=who.actor == "buyer")
+            send_after_commit("evidence", case.organisation_id, [case.pk], evidence=[evidence.pk], author=who.actor)
     except Exception as exc:
         if stored:
             # The row did not commit: do not keep its file.

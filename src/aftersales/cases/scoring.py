@@ -18,6 +18,37 @@ from aftersales.domain.policies import (
 )
 
 
+# Extension points other apps fill from their AppConfig.ready (the risk app does):
+# DECISION_GATES: gate(case, stage, now) -> (zh, en) to hold, or None; asked before an automatic
+#   approval (stage "auto_approve") and before a refund is paid (stage "pay_refund").  A gate holds,
+#   it never rejects.
+# CASE_CREATED: hook(case, now), run inside create_case's transaction before the automatic decision;
+#   a failing hook is logged and rolled back to its savepoint, never failing the case.
+DECISION_GATES: list = []
+CASE_CREATED: list = []
+
+
+def gate_hold(case: Case, stage: str, now: datetime) -> tuple[str, str] | None:
+    for gate in DECISION_GATES:
+        held = gate(case, stage, now)
+        if held:
+            return held
+    return None
+
+
+def run_case_created(case: Case, now: datetime) -> None:
+    import logging
+
+    from django.db import transaction
+
+    for hook in CASE_CREATED:
+        try:
+            with transaction.atomic():
+                hook(case, now)
+        except Exception:   # noqa: BLE001 - a listener must not fail the case
+            logging.getLogger(__name__).exception("case-created hook %r failed for case %s", hook, case.pk)
+
+
 def shop_policy(shop) -> ShopPolicy:
     return ShopPolicy(
         version=f"{shop.pk}-{shop.policy_version}",

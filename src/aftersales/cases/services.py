@@ -21,7 +21,7 @@ from aftersales.cases.models import (
     TimelineEvent,
 )
 from aftersales.cases.permissions import Who, check_action, check_assign, check_desk, check_pay
-from aftersales.cases.scoring import evaluate_case, rescore, shop_policy
+from aftersales.cases.scoring import evaluate_case, gate_hold, rescore, run_case_created, shop_policy
 from aftersales.cases.signals import send_after_commit
 from aftersales.domain import lifecycle as lc
 from aftersales.domain import refund_arrival
@@ -118,6 +118,7 @@ def create_case(organisation, new: NewCase, who: Who, *, auto_decide: bool = Tru
             enqueue(case, "buyer.case_received", channel, {"case": case.pk, "state": state}, now, to)
             enqueue(case, "team.case_new", "team", {"case": case.pk, "urgent": case.urgent}, now)
         rescore(case, now)
+        run_case_created(case, now)
         if auto_decide and state == S.AWAITING_SELLER_REVIEW:
             _auto_decide(case, evaluation, now)
     case.refresh_from_db()
@@ -133,6 +134,11 @@ def _auto_decide(case: Case, evaluation, now: datetime) -> None:
                data={"rule": decision.rule})
         return
     if case.profile.refusal(lc.CaseType(case.case_type), A.APPROVE):
+        return
+    held = gate_hold(case, "auto_approve", now)
+    if held:
+        record(case, "policy.held", Who.system(), now, buyer_visible=False, zh=f"暂不自动同意：{held[0]}",
+               en=f"Not approved automatically: {held[1]}", data={"rule": decision.rule})
         return
     _apply(case, A.APPROVE, Who.system(), now, reason="", explanation=(decision.zh, decision.en),
            data={"rule": decision.rule})
@@ -349,6 +355,9 @@ def pay_refund(organisation, case_id: int, who: Who, *, external_id: str = "",
     with transaction.atomic():
         case = get_case(organisation, case_id, lock=True)
         check_version(case, expected_version)
+        held = gate_hold(case, "pay_refund", now)
+        if held:
+            raise NotAllowed(f"the refund is on hold: {held[1]}", message_zh=f"退款暂缓：{held[0]}")
         updated = Refund.objects.filter(case=case, status=lc.RefundState.APPROVED).update(
             status=lc.RefundState.PROCESSING, paid_by=who.user, paid_at=now, external_id=external_id)
         if not updated:

@@ -282,6 +282,7 @@ class Command(BaseCommand):
 
     def _credentials(self, org, quiet: bool = False) -> None:
         portal_demo.seed(org, self.stdout)   # the buyer portal's orders and requests, and what to try
+        __import__("aftersales.risk.demo", fromlist=["seed"]).seed(org, self.stdout, at)   # issue 6: risky buyers
         w = self.stdout.write
         w("")
         w(f"Sign in to the workbench at / (the admin is at /admin/; password for all: {D.PASSWORD}):")

@@ -26,9 +26,9 @@ from aftersales.domain import urgency as urgency_rules
 from aftersales.domain.problems import KEYS
 
 BASE_PATH = Path(__file__).resolve().parent / "model" / "base.npz"
-UNSURE = 0.55       # below this, stage two is asked
+UNSURE = 0.25       # below this, stage two is asked (a few per cent of messages: it is slow)
 CONFIDENT = 0.5     # below this, the case's type is left to the agent
-BLEND = 0.5         # stage two's share in the blended probabilities
+BLEND = 0.7         # stage two's share in the blended probabilities
 TOP_K = 5           # nearest example phrases per type that count in stage two
 TEMPERATURE = 30.0
 

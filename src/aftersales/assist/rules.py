@@ -16,23 +16,26 @@ _RULES: tuple[tuple[str, float, str], ...] = (
     # price_refund: invoices, price protection, refunds not arrived, coupons, payment
     ("price_refund", 2.5, r"发票|开票|抬头|税号|增值税|专票|普票|价保|保价|价格保护|差价|降价"),
     ("price_refund", 2.0, r"退款.{0,6}(到账|没到|没收到|进度|多久|几天|什么时候)|余额.{0,4}(到账|没到)|钱.{0,4}(没到|退回|到账)"),
-    ("price_refund", 1.5, r"优惠券|京豆|积分|返现|满减|运费险|扣款|扣费|多扣|重复支付|白条|分期|礼品卡|e卡|退运费|运费"),
+    ("price_refund", 1.5, r"提现|(\d|元|块)的?券|券.{0,4}(没|怎么|什么时候)|优惠券|京豆|积分|返现|满减|运费险|扣款|扣费|多扣|重复支付|白条|分期|礼品卡|e卡|退运费|运费"),
     ("price_refund", 2.0, r"\b(refund(ed)?|invoice|vat|coupon|charged twice|price (drop|adjustment|protection)|money back)\b"),
     # order_change: address, time, phone, cancellation, changing a request
     ("order_change", 2.5, r"(改|修改|更改|换)(一下)?(收货|配送|送货)?(地址|电话|手机号|收货人|联系人|时间)"),
     ("order_change", 2.0, r"取消(订单|这个订单|一下订单|退款|售后|申请|退货)|订单.{0,4}取消|帮我取消|拦截|(地址|电话).{0,4}(填错|写错|错了)"),
     ("order_change", 1.5, r"(明天|后天|周末|下午|上午|晚上|改天|\d+号).{0,6}(送|配送|送货)|(送|配送)到.{0,8}(公司|单位|家|小区|驿站|自提)|上门取件|合并订单|拆单"),
     ("order_change", 2.0, r"\b(change|update|wrong) (my |the )?(shipping |delivery )?(address|phone|recipient|delivery date)|cancel (my|the|this) order\b"),
+    ("order_change", 2.0, r"(电话|手机|号码|手机号)(改为|变为|换成|改成)|改(为|成)?(电话|手机)|延期(送货|配送)|推迟(送|配送)|退定金|(送|搬)(货)?上(门|楼)|不要了.{0,10}(刚|今天|下的单|还没发)|(换货|退货)改成"),
     # usage_question: installation, how to, product facts, procedure
     ("usage_question", 2.0, r"安装|装机|师傅.{0,4}上门|怎么(用|使用|设置|安装|连接|操作|调|打开|开启|激活|绑定|清洗|洗)|如何(使用|设置|安装)|使用方法|说明书在"),
     ("usage_question", 1.5, r"(有没有|有)货吗|现货|兼容|支持.{0,8}吗|是什么(材质|型号|颜色)|尺寸是多少|参数|区别|保修期|延保|能不能用|可以用.{0,6}吗|退货地址|寄到哪|怎么(申请|退货|寄回)"),
+    ("usage_question", 1.2, r"有效期|生产日期|保质期|几种颜色|什么颜色|推荐|哪个(好|牌子)|(要|需要)单买|是不是正品|怎么证明|多久能用|耐用吗|上架|下架|大促|活动价"),
+    ("quality_defect", 1.5, r"(售后|服务单|维修|检测).{0,8}(进度|结果|多久|到哪)|咔咔|电流声|一闪一闪|不走了|没用了|调节没有用"),
     ("usage_question", 2.0, r"\bhow (do|can|to) i?\b|\bcompatible\b|\bin stock\b|\breturn policy\b|\bwarranty\b"),
     # logistics_delay: not shipped, slow, tracking, when will it arrive
     ("logistics_delay", 2.0, r"(什么时候|何时|啥时候|多久|几天|几时|还没|怎么还不|还不)(能)?(发货|发出|出库|送到|到货|送达|能到|到|送|配送)"),
     ("logistics_delay", 1.5, r"催.{0,4}(发货|快递|物流|配送|一下)|物流.{0,6}(不动|没更新|没有更新|没动|停|慢)|快递.{0,6}(不动|慢|没到|到哪)|到哪(了|里了)|(今天|明天|几点).{0,4}(能)?(送到|到吗|送达|能到)|待出库|未发货|没发货|还没发|在途|中转|揽收|预售"),
     ("logistics_delay", 2.0, r"\b(not (yet )?shipped|hasn't shipped|still waiting|tracking (hasn't|has not|not) updat|stuck in transit|when will (it|my order) (arrive|ship)|where is my (order|package|parcel))\b"),
     # not_received: signed for but nothing here, lost
-    ("not_received", 3.0, r"(签收|妥投|已完成|送达|派送成功).{0,10}(没|未)(有)?(收到|拿到|见到)|(没|未)(有)?(收到|拿到)(货|快递|包裹)?.{0,10}(显示|却|但|就).{0,4}(签收|妥投)|丢件|丢失|丢了|被(人|别人)(签收|拿走)|冒领|拒收|退回"),
+    ("not_received", 3.0, r"(签收|妥投|已完成|送达|派送成功).{0,10}(没|未)(有)?(收到|拿到|见到)|(没|未)(有)?(收到|拿到)(货|快递|包裹)?.{0,10}(显示|却|但|就).{0,4}(签收|妥投)|丢件|丢失|丢了|被(人|别人)(签收|拿走)|冒领|拒收.{0,8}(去哪|在哪|到哪)|退回.{0,4}(哪里|哪|单号)"),
     ("not_received", 3.0, r"\b(says|marked|shows) (as )?delivered\b|\b(lost|stolen) (package|parcel)\b|never (received|arrived|got it)"),
     # damaged
     ("damaged", 2.5, r"(摔|压|碰|砸)(坏|碎|扁|裂|变形)|碎了|破损|漏液|漏了|破了|凹|裂开|运输.{0,6}坏"),
@@ -50,10 +53,10 @@ _RULES: tuple[tuple[str, float, str], ...] = (
     ("wrong_or_missing", 2.5, r"发错|错发|漏发|少发|少(了)?(一|1|两|2)?(件|个|本|样|瓶|包|盒)|缺(少)?(了)?配件|配件(不全|没有)|赠品.{0,4}(没|没有|未)|不是我(买|要)的|空(盒|箱)"),
     ("wrong_or_missing", 2.5, r"\b(wrong (item|color|colour|size|product) (was )?(sent|received)|received the wrong|(is|was|were|are) missing|not included|missing (part|item|piece)s?|empty box)\b"),
     # changed_mind
-    ("changed_mind", 2.0, r"不想要了|不要了|买错了|拍错了|七天无理由|7天无理由|无理由退|重复(下单|购买)|买重了|不喜欢|不需要了"),
+    ("changed_mind", 1.2, r"不想要了|不要了|买错了|拍错了|七天无理由|7天无理由|无理由退|重复(下单|购买)|买重了|不喜欢|不需要了"),
     ("changed_mind", 2.0, r"\b(changed my mind|don't want it|no longer (want|need)|ordered (it )?(twice|by mistake)|by accident)\b"),
     # other: accounts, membership, agents
-    ("other", 2.0, r"plus|会员|登录|登陆|密码|账号|帐号|绑定手机|换绑|实名|入驻|招聘|转人工|客服态度"),
+    ("other", 1.5, r"plus会员|会员(费|续费|开通|退)|续费|登录|登陆|密码|账号|帐号|绑定手机|换绑|实名|入驻|招聘|转人工|客服态度"),
     ("other", 1.5, r"\b(log ?in|password|account|membership|not my style|the style|job)\b"),
 )
 

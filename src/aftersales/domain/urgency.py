@@ -19,17 +19,18 @@ _SIGNALS: tuple[tuple[str, str, str, re.Pattern], ...] = (
         r"|1[- ]star review|negative review|complain(?:t)? to)\b", re.I)),
     ("anger", "买家很生气", "the buyer is angry", re.compile(
         r"垃圾|骗子|骗人|坑人|忽悠|什么破|太差劲|什么服务|气死|无语|恶心|欺骗|退钱|滚|妈的|他妈|tm的|尼玛"
-        r"|不要脸|坑爹|破玩意|耍我|敷衍|搞什么|什么态度|太过分|过分了|受够"
+        r"|扯淡|什么速度|人呢|劣质|还要等多久|不要脸|坑爹|破玩意|耍我|敷衍|搞什么|什么态度|太过分|过分了|受够"
         r"|\b(?:scam|scammer|fraud|ridiculous|unacceptable|disgusting|furious|outrageous|worst service"
         r"|what kind of service|rip[- ]?off|pathetic|wtf|fed up|sick of)\b", re.I)),
     ("time", "时间紧急", "time-critical need", re.compile(
-        r"急|马上要|今天要用|明天要用|今天必须|明天必须|赶时间|等着用|出差|出国|出门|旅行|旅游|搬家|生日|礼物|婚礼|考试"
-        r"|医院|生病|住院|过期|会坏|化了|尽快|赶紧|快点|今天能到|今天能送|今天送到"
+        r"急|马上要|\d+[日号]要用|日要用|要送人|送人的|就离开|不在这|最多等到|今天要用|明天要用|今天必须|明天必须|赶时间|等着用|出差|出国|出门|旅行|旅游|搬家|生日|礼物|婚礼|考试"
+        r"|医院|生病|住院|过期|会坏|化了|赶紧|快点|今天能到|今天能送|今天送到"
         r"|\b(?:urgent(?:ly)?|asap|as soon as possible|right now|immediately|need it (?:by|today|tomorrow)"
         r"|by tomorrow|by friday|for (?:a|my) (?:wedding|trip|birthday|flight)|travel(?:l?ing)?|deadline)\b", re.I)),
-    ("marks", "大量感叹号或问号", "many exclamation or question marks", re.compile(r"[!！]{3,}|[?？]{3,}")),
+    ("marks", "大量感叹号或问号", "many exclamation or question marks", re.compile(r"[!！]{4,}|[?？]{4,}")),
 )
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _WORD = re.compile(r"[\w\u4e00-\u9fff]+")
 
 
@@ -48,7 +49,9 @@ class Urgency:
 
 def _repeats(text: str) -> bool:
     """The same demand three times or more (a pasted message, "在吗 在吗 在吗")."""
-    parts = [p.strip() for p in re.split(r"[\s。！!？?，,；;]+", text) if len(p.strip()) >= 2]
+    # System lines the chat tool adds ("订单金额:[金额x]") and single English words do not count.
+    parts = [p.strip() for p in re.split(r"[\s。！!？?，,；;]+", text)
+             if len(p.strip()) >= 6 and not re.search(r"[:：\[\]]", p) and _CJK.search(p)]
     seen: dict[str, int] = {}
     for p in parts:
         seen[p] = seen.get(p, 0) + 1

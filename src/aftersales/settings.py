@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "aftersales.web",
     "aftersales.connectors",
     "aftersales.portal",
+    "aftersales.assist",
 ]
 
 MIDDLEWARE = [

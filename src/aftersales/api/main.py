@@ -44,6 +44,7 @@ errors.install(api)
 api.add_router("/shops", shops.router)
 api.add_router("/orders", orders.router)
 api.add_router("/cases", cases.router)
+api.add_router("/assist", "aftersales.assist.api.router")   # issue 5: classification and suggestions
 
 
 def urls():

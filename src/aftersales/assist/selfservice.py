@@ -51,20 +51,24 @@ def answer(case, kind: str, language: str) -> str | None:
     """The reply, or None when the case lacks what the answer needs (then an agent answers)."""
     zh = language == "zh"
     if kind == WHERE_PARCEL:
-        shipment = case.order.shipments.order_by("-shipped_at", "-id").first() if case.order_id else None
-        tracking = replies._tracking(case)
-        if not tracking or shipment is None:
+        if not case.order_id:
             return None
-        if shipment.delivered_at:
-            day = _day(shipment.delivered_at, case, language)
-            return (f"亲，您的包裹（{shipment.carrier} {tracking}）物流显示已于{day}签收。如果您没有收到，请告诉我们，我们马上为您核实。"
-                    if zh else f"Hi, your parcel ({shipment.carrier} {tracking}) shows as delivered on {day}. If you "
-                    "have not received it, just tell us and we will check right away.")
-        sent = _day(shipment.shipped_at, case, language) if shipment.shipped_at else ""
-        return (f"亲，您的包裹已{'于' + sent if sent else ''}发出，{shipment.carrier} 运单号 {tracking}，正在运输中，"
-                "您可以用运单号随时查看进度。我们也会帮您盯着，有变化第一时间告诉您。"
-                if zh else f"Hi, your parcel is on its way{' since ' + sent if sent else ''}: {shipment.carrier}, "
-                f"tracking number {tracking}. You can follow it with that number, and we are keeping an eye on it too.")
+        shipment = case.order.shipments.order_by("-shipped_at", "-id").first()
+        tracking = replies._tracking(case)
+        carrier = f"{shipment.carrier} {tracking}" if shipment and tracking else tracking
+        delivered = (shipment.delivered_at if shipment else None) or case.order.delivered_at
+        shipped = (shipment.shipped_at if shipment else None) or case.order.shipped_at
+        if delivered:
+            day = _day(delivered, case, language)
+            return (f"亲，您的包裹{'（' + carrier + '）' if carrier else ''}物流显示已于{day}签收。如果您没有收到，请告诉我们，我们马上为您核实。"
+                    if zh else f"Hi, your parcel{' (' + carrier + ')' if carrier else ''} shows as delivered on {day}. "
+                    "If you have not received it, just tell us and we will check right away.")
+        if not shipped:
+            return None
+        sent = _day(shipped, case, language)
+        return (f"亲，您的包裹已于{sent}发出{'，运单号 ' + carrier if carrier else ''}，正在运输中。我们也会帮您盯着，有变化第一时间告诉您。"
+                if zh else f"Hi, your parcel is on its way since {sent}{' (' + carrier + ')' if carrier else ''}. "
+                "We are keeping an eye on it and will tell you as soon as anything changes.")
     if kind == WHERE_REFUND:
         refund = case.refunds.order_by("-id").first()
         if refund is None:

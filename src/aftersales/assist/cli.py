@@ -22,6 +22,7 @@ BATCH = 256
 
 def classify_arguments(parser) -> None:
     parser.add_argument("--no-embeddings", action="store_true", help="stage one only (fastest)")
+    parser.add_argument("--thorough", action="store_true", help="ask the embeddings more often (slower, a little better)")
     parser.add_argument("--organisation", help="use this organisation's own model (needs the database)")
 
 
@@ -55,7 +56,7 @@ def classify(options, stdin=None, stdout=None, stderr=None) -> int:
     pending: list[tuple[object, str]] = []
 
     def flush():
-        results = model.classify([t for _, t in pending], use_stage_two=use_two)
+        results = model.classify([t for _, t in pending], use_stage_two=use_two, thorough=bool(options.get("thorough")))
         for (ident, _), r in zip(pending, results):
             stdout.write(json.dumps({"id": ident, **r.as_dict()}, ensure_ascii=False) + "\n")
         pending.clear()

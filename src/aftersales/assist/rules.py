@@ -23,7 +23,7 @@ _RULES: tuple[tuple[str, float, str], ...] = (
     ("order_change", 2.0, r"取消(订单|这个订单|一下订单|退款|售后|申请|退货)|订单.{0,4}取消|帮我取消|拦截|(地址|电话).{0,4}(填错|写错|错了)"),
     ("order_change", 1.5, r"(明天|后天|周末|下午|上午|晚上|改天|\d+号).{0,6}(送|配送|送货)|(送|配送)到.{0,8}(公司|单位|家|小区|驿站|自提)|上门取件|合并订单|拆单"),
     ("order_change", 2.0, r"\b(change|update|wrong) (my |the )?(shipping |delivery )?(address|phone|recipient|delivery date)|cancel (my|the|this) order\b"),
-    ("order_change", 2.0, r"(电话|手机|号码|手机号)(改为|变为|换成|改成)|改(为|成)?(电话|手机)|延期(送货|配送)|推迟(送|配送)|退定金|(送|搬)(货)?上(门|楼)|不要了.{0,10}(刚|今天|下的单|还没发)|(换货|退货)改成"),
+    ("order_change", 2.0, r"(电话|手机|号码|手机号)(改为|变为|换成|改成)|改(为|成)?(电话|手机)|延期(送货|配送)|推迟(送|配送|发货)|延迟(发货|配送|送货)|改.{0,3}发货时间|退定金|不要了.{0,10}(刚|今天|下的单|还没发)|(换货|退货)改成"),
     # usage_question: installation, how to, product facts, procedure
     ("usage_question", 2.0, r"安装|装机|师傅.{0,4}上门|怎么(用|使用|设置|安装|连接|操作|调|打开|开启|激活|绑定|清洗|洗)|如何(使用|设置|安装)|使用方法|说明书在"),
     ("usage_question", 1.5, r"(有没有|有)货吗|现货|兼容|支持.{0,8}吗|是什么(材质|型号|颜色)|尺寸是多少|参数|区别|保修期|延保|能不能用|可以用.{0,6}吗|退货地址|寄到哪|怎么(申请|退货|寄回)"),
@@ -34,6 +34,7 @@ _RULES: tuple[tuple[str, float, str], ...] = (
     ("logistics_delay", 2.0, r"(什么时候|何时|啥时候|多久|几天|几时|还没|怎么还不|还不)(能)?(发货|发出|出库|送到|到货|送达|能到|到|送|配送)"),
     ("logistics_delay", 1.5, r"催.{0,4}(发货|快递|物流|配送|一下)|物流.{0,6}(不动|没更新|没有更新|没动|停|慢)|快递.{0,6}(不动|慢|没到|到哪)|到哪(了|里了)|(今天|明天|几点).{0,4}(能)?(送到|到吗|送达|能到)|待出库|未发货|没发货|还没发|在途|中转|揽收|预售"),
     ("logistics_delay", 2.0, r"\b(not (yet )?shipped|hasn't shipped|still waiting|tracking (hasn't|has not|not) updat|stuck in transit|when will (it|my order) (arrive|ship)|where is my (order|package|parcel))\b"),
+    ("logistics_delay", 2.0, r"催件|催单|(没人|没有人|不)来取(件|货)|取件.{0,4}(没来|还没)"),
     # not_received: signed for but nothing here, lost
     ("not_received", 3.0, r"(签收|妥投|已完成|送达|派送成功).{0,10}(没|未)(有)?(收到|拿到|见到)|(没|未)(有)?(收到|拿到)(货|快递|包裹)?.{0,10}(显示|却|但|就).{0,4}(签收|妥投)|丢件|丢失|丢了|被(人|别人)(签收|拿走)|冒领|拒收.{0,8}(去哪|在哪|到哪)|退回.{0,4}(哪里|哪|单号)"),
     ("not_received", 3.0, r"\b(says|marked|shows) (as )?delivered\b|\b(lost|stolen) (package|parcel)\b|never (received|arrived|got it)"),
@@ -41,7 +42,8 @@ _RULES: tuple[tuple[str, float, str], ...] = (
     ("damaged", 2.5, r"(摔|压|碰|砸)(坏|碎|扁|裂|变形)|碎了|破损|漏液|漏了|破了|凹|裂开|运输.{0,6}坏"),
     ("damaged", 2.5, r"\b(arrived (broken|cracked|damaged|dented)|crushed|shattered|leak(ed|ing)|damaged in (shipping|transit))\b"),
     # quality_defect
-    ("quality_defect", 2.0, r"坏了|故障|不能(用|开机|充电|工作)|开不了机|没(有)?声音|没反应|失灵|不亮|不制冷|不制热|异响|杂音|发烫|死机|黑屏|蓝屏|自动关机|质量(问题|太差|差|不好)|做工|瑕疵|起球|掉色|褪色|开胶|开线|脱线|维修|保修|返修|送修|检测"),
+    ("quality_defect", 2.0, r"坏了|故障|不能(用|开机|充电|工作)|开不了机|没(有)?声音|没反应|失灵|不亮|不制冷|不制热|异响|杂音|发烫|死机|黑屏|蓝屏|自动关机|质量(问题|太差|差|不好)|做工|瑕疵|起球|掉色|褪色|开胶|开线|脱线|返修|送修|检测"),
+    ("quality_defect", 1.0, r"维修|保修"),
     ("quality_defect", 2.0, r"\b(stopped working|doesn't work|does not work|won't turn on|defective|broke|fell apart|pill(ed|ing)|hole|ripped|tore|shrank|faded|stain(ed)?|came apart|poor quality|cheap(ly)? (made|fabric|material)|thin fabric|see[- ]through|flimsy|unravel)"),
     # not_as_described
     ("not_as_described", 2.5, r"(和|跟|与)(图片|描述|页面|宣传|介绍|详情).{0,4}(不一样|不符|不同|差)|色差|假货|正品吗|是不是正品|翻新|二手|用过的|被(人)?用过|防伪|验证码|查询码"),
@@ -49,11 +51,13 @@ _RULES: tuple[tuple[str, float, str], ...] = (
     # size_fit
     ("size_fit", 2.5, r"(太|偏|有点|有些)(大|小|长|短|紧|宽|肥|瘦)|尺码|码数|大一码|小一码|换(个)?(码|号)|[smlx]{1,3}码|不合身|不合脚|挤脚|穿不下"),
     ("size_fit", 2.5, r"\b(runs? (small|large|big|true)|too (small|big|large|tight|short|long|loose|wide|boxy)|size (up|down)|sizing|(didn't|does not|doesn't) fit|fit(s|ted)? (strange|weird|odd|awkward)|unflattering|petite|boxy|tight (in|across)|the fit)\b"),
+    ("size_fit", 2.0, r"\b(huge|enormous|shapeless|oversized|cropped|(two|three|\d) sizes?|sizes? (too|larger|smaller|bigger)|long torso|short torso|i'?m 5'|5'\d|tall|short waist|hit (me )?(at|below|above)|length)\b"),
+    ("quality_defect", 1.5, r"\b(shr[iu]nk|bag(s|ged)? out|smell|stretched out|thin)\b"),
     # wrong_or_missing
     ("wrong_or_missing", 2.5, r"发错|错发|漏发|少发|少(了)?(一|1|两|2)?(件|个|本|样|瓶|包|盒)|缺(少)?(了)?配件|配件(不全|没有)|赠品.{0,4}(没|没有|未)|不是我(买|要)的|空(盒|箱)"),
     ("wrong_or_missing", 2.5, r"\b(wrong (item|color|colour|size|product) (was )?(sent|received)|received the wrong|(is|was|were|are) missing|not included|missing (part|item|piece)s?|empty box)\b"),
     # changed_mind
-    ("changed_mind", 1.2, r"不想要了|不要了|买错了|拍错了|七天无理由|7天无理由|无理由退|重复(下单|购买)|买重了|不喜欢|不需要了"),
+    ("changed_mind", 1.5, r"(收到|签收|拆封|拆开).{0,10}(不想要|不要了|买错|不喜欢|不需要|退)|七天无理由|无理由退"),
     ("changed_mind", 2.0, r"\b(changed my mind|don't want it|no longer (want|need)|ordered (it )?(twice|by mistake)|by accident)\b"),
     # other: accounts, membership, agents
     ("other", 1.5, r"plus会员|会员(费|续费|开通|退)|续费|登录|登陆|密码|账号|帐号|绑定手机|换绑|实名|入驻|招聘|转人工|客服态度"),

@@ -17,7 +17,7 @@ from aftersales.assist.examples import compose, phrases
 from aftersales.domain.problems import KEYS
 
 BASE_PATH = Path(__file__).resolve().parent / "model" / "base.npz"
-C = 4.0
+C = 1.0
 OWN_WEIGHT = 5.0
 
 

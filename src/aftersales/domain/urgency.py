@@ -19,12 +19,12 @@ _SIGNALS: tuple[tuple[str, str, str, re.Pattern], ...] = (
         r"|1[- ]star review|negative review|complain(?:t)? to)\b", re.I)),
     ("anger", "买家很生气", "the buyer is angry", re.compile(
         r"垃圾|骗子|骗人|坑人|忽悠|什么破|太差劲|什么服务|气死|无语|恶心|欺骗|退钱|滚|妈的|他妈|tm的|尼玛"
-        r"|扯淡|什么速度|人呢|劣质|还要等多久|不要脸|坑爹|破玩意|耍我|敷衍|搞什么|什么态度|太过分|过分了|受够"
-        r"|\b(?:scam|scammer|fraud|ridiculous|unacceptable|disgusting|furious|outrageous|worst service"
+        r"|扯淡|什么速度|劣质|太坑|套路|砸了|眼瞎|好失望|太差|都这么差|什么都没帮|狗血|还要等多久|不要脸|坑爹|破玩意|耍我|敷衍|搞什么|什么态度|太过分|过分了|受够"
+        r"|\b(?:scam|scammer|fraud|unacceptable|disgusting|furious|outrageous|worst service"
         r"|what kind of service|rip[- ]?off|pathetic|wtf|fed up|sick of)\b", re.I)),
     ("time", "时间紧急", "time-critical need", re.compile(
-        r"急|马上要|\d+[日号]要用|日要用|要送人|送人的|就离开|不在这|最多等到|今天要用|明天要用|今天必须|明天必须|赶时间|等着用|出差|出国|出门|旅行|旅游|搬家|生日|礼物|婚礼|考试"
-        r"|医院|生病|住院|过期|会坏|化了|赶紧|快点|今天能到|今天能送|今天送到"
+        r"(?<!急事)(?<!有点)急(?!事)|马上要|要拿到|来的及|来得及|等不了|回老家|\d+[日号]要用|日要用|就离开|不在这|最多等到|今天要用|明天要用|今天必须|明天必须|赶时间|等着用|出国|出远门|旅行|旅游|搬家|生日|婚礼|考试"
+        r"|医院|生病|住院|过期|会坏|化了|赶紧"
         r"|\b(?:urgent(?:ly)?|asap|as soon as possible|right now|immediately|need it (?:by|today|tomorrow)"
         r"|by tomorrow|by friday|for (?:a|my) (?:wedding|trip|birthday|flight)|travel(?:l?ing)?|deadline)\b", re.I)),
     ("marks", "大量感叹号或问号", "many exclamation or question marks", re.compile(r"[!！]{4,}|[?？]{4,}")),

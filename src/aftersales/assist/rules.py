@@ -27,6 +27,9 @@ _RULES: tuple[tuple[str, float, str], ...] = (
     # usage_question: installation, how to, product facts, procedure
     ("usage_question", 2.0, r"安装|装机|师傅.{0,4}上门|怎么(用|使用|设置|安装|连接|操作|调|打开|开启|激活|绑定|清洗|洗)|如何(使用|设置|安装)|使用方法|说明书在"),
     ("usage_question", 1.5, r"(有没有|有)货吗|现货|兼容|支持.{0,8}吗|是什么(材质|型号|颜色)|尺寸是多少|参数|区别|保修期|延保|能不能用|可以用.{0,6}吗|退货地址|寄到哪|怎么(申请|退货|寄回)"),
+    ("usage_question", 3.0, r"(我|自己|不小心)(给)?摔(坏|碎)|是我摔|不小心(弄|进水|中毒)|人为(损坏|原因)"),
+    ("usage_question", 2.5, r"(无理由|退货|退换货)(政策|规则)|无理由退(货)?.{0,12}吗"),
+    ("logistics_delay", 2.0, r"一直没货|没货.{0,10}(退款|取消|多久|什么时候)"),
     ("usage_question", 1.2, r"有效期|生产日期|保质期|几种颜色|什么颜色|推荐|哪个(好|牌子)|(要|需要)单买|是不是正品|怎么证明|多久能用|耐用吗|上架|下架|大促|活动价"),
     ("quality_defect", 1.5, r"(售后|服务单|维修|检测).{0,8}(进度|结果|多久|到哪)|咔咔|电流声|一闪一闪|不走了|没用了|调节没有用"),
     ("usage_question", 2.0, r"\bhow (do|can|to) i?\b|\bcompatible\b|\bin stock\b|\breturn policy\b|\bwarranty\b"),
@@ -36,7 +39,7 @@ _RULES: tuple[tuple[str, float, str], ...] = (
     ("logistics_delay", 2.0, r"\b(not (yet )?shipped|hasn't shipped|still waiting|tracking (hasn't|has not|not) updat|stuck in transit|when will (it|my order) (arrive|ship)|where is my (order|package|parcel))\b"),
     ("logistics_delay", 2.0, r"催件|催单|(没人|没有人|不)来取(件|货)|取件.{0,4}(没来|还没)"),
     # not_received: signed for but nothing here, lost
-    ("not_received", 3.0, r"(签收|妥投|已完成|送达|派送成功).{0,10}(没|未)(有)?(收到|拿到|见到)|(没|未)(有)?(收到|拿到)(货|快递|包裹)?.{0,10}(显示|却|但|就).{0,4}(签收|妥投)|丢件|丢失|丢了|被(人|别人)(签收|拿走)|冒领|拒收.{0,8}(去哪|在哪|到哪)|退回.{0,4}(哪里|哪|单号)"),
+    ("not_received", 3.0, r"(签收|妥投|已完成|送达|派送成功).{0,10}(没|未)(有)?(收到|拿到|见到)|(没|未)(有)?(收到|拿到)(货|快递|包裹)?.{0,10}(显示|却|但|就).{0,4}(签收|妥投)|(?<!是否)丢件|(?<!是否)丢失|丢了|显示退回|被退回|被(人|别人)(签收|拿走)|冒领|拒收.{0,8}(去哪|在哪|到哪)|退回.{0,4}(哪里|哪|单号)"),
     ("not_received", 3.0, r"\b(says|marked|shows) (as )?delivered\b|\b(lost|stolen) (package|parcel)\b|never (received|arrived|got it)"),
     # damaged
     ("damaged", 2.5, r"(摔|压|碰|砸)(坏|碎|扁|裂|变形)|碎了|破损|漏液|漏了|破了|凹|裂开|运输.{0,6}坏"),
@@ -56,6 +59,7 @@ _RULES: tuple[tuple[str, float, str], ...] = (
     # wrong_or_missing
     ("wrong_or_missing", 2.5, r"发错|错发|漏发|少发|少(了)?(一|1|两|2)?(件|个|本|样|瓶|包|盒)|缺(少)?(了)?配件|配件(不全|没有)|赠品.{0,4}(没|没有|未)|不是我(买|要)的|空(盒|箱)"),
     ("wrong_or_missing", 2.5, r"\b(wrong (item|color|colour|size|product) (was )?(sent|received)|received the wrong|(is|was|were|are) missing|not included|missing (part|item|piece)s?|empty box)\b"),
+    ("wrong_or_missing", 2.5, r"(跟|和|与)我(实际)?(收到|买)的.{0,4}不一样|少(了)?东西|收到的(货|东西)?(跟|和).{0,6}(不一样|不符)"),
     # changed_mind
     ("changed_mind", 1.5, r"(收到|签收|拆封|拆开).{0,10}(不想要|不要了|买错|不喜欢|不需要|退)|七天无理由|无理由退"),
     ("changed_mind", 2.0, r"\b(changed my mind|don't want it|no longer (want|need)|ordered (it )?(twice|by mistake)|by accident)\b"),

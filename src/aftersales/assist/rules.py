@@ -44,7 +44,8 @@ _RULES: tuple[tuple[str, float, str], ...] = (
     ("not_received", 3.0, r"(签收|妥投|已完成|送达|派送成功).{0,10}(没|未)(有)?(收到|拿到|见到)|(没|未)(有)?(收到|拿到)(货|快递|包裹)?.{0,10}(显示|却|但|就).{0,4}(签收|妥投)|(?<!是否)丢件|(?<!是否)丢失|丢了|显示退回|被退回|被(人|别人)(签收|拿走)|冒领|拒收.{0,8}(去哪|在哪|到哪)|退回.{0,4}(哪里|哪|单号)"),
     ("not_received", 3.0, r"\b(says|marked|shows) (as )?delivered\b|\b(lost|stolen) (package|parcel)\b|never (received|arrived|got it)"),
     # damaged
-    ("damaged", 2.5, r"(摔|压|碰|砸)(坏|碎|扁|裂|变形)|碎了|破损|漏液|漏了|破了|凹|裂开|运输.{0,6}坏"),
+    ("damaged", 3.0, r"运输.{0,6}(摔|坏|碎|破)|(收到|到货|开箱).{0,12}(碎|破|裂)"),
+    ("damaged", 2.5, r"(摔|压|碰|砸)(坏|碎|扁|裂|变形)|碎了|是碎的|碎掉|破损|漏液|漏了|破了|凹|裂开|运输.{0,6}坏"),
     ("damaged", 2.5, r"\b(arrived (broken|cracked|damaged|dented)|crushed|shattered|leak(ed|ing)|damaged in (shipping|transit))\b"),
     # quality_defect
     ("quality_defect", 2.0, r"坏了|故障|不能(用|开机|充电|工作)|开不了机|没(有)?声音|没反应|失灵|不亮|不制冷|不制热|异响|杂音|发烫|死机|黑屏|蓝屏|自动关机|质量(问题|太差|差|不好)|做工|瑕疵|起球|掉色|褪色|开胶|开线|脱线|返修|送修|检测"),

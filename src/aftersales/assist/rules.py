@@ -58,7 +58,9 @@ _RULES: tuple[tuple[str, float, str], ...] = (
     ("size_fit", 2.5, r"(太|偏|有点|有些)(大|小|长|短|紧|宽|肥|瘦)|尺码|码数|大一码|小一码|换(个)?(码|号)|[smlx]{1,3}码|不合身|不合脚|挤脚|穿不下"),
     ("size_fit", 2.5, r"\b(runs? (small|large|big|true)|too (small|big|large|tight|short|long|loose|wide|boxy)|size (up|down)|sizing|(didn't|does not|doesn't) fit|fit(s|ted)? (strange|weird|odd|awkward)|unflattering|petite|boxy|tight (in|across)|the fit)\b"),
     ("size_fit", 2.0, r"\b(huge|enormous|shapeless|oversized|cropped|(two|three|\d) sizes?|sizes? (too|larger|smaller|bigger)|long torso|short torso|i'?m 5'|5'\d|tall|short waist|hit (me )?(at|below|above)|length)\b"),
-    ("quality_defect", 1.5, r"\b(shr[iu]nk|bag(s|ged)? out|smell|stretched out|thin)\b"),
+    ("quality_defect", 1.5, r"\b(smell|stretched out|thin)\b"),
+    ("quality_defect", 2.5, r"shr[iu]nk|itch(y|iness)|scratchy|bag(s|ged|gy)? out|so baggy|subpar|felted|heavier feel|the fabric!"),
+    ("size_fit", 2.0, r"\b(ran (quite |very |so )?(big|small|large)|cut for|short and wide|arm ?holes?|hits? me|too much fabric)\b"),
     # wrong_or_missing
     ("wrong_or_missing", 2.5, r"发错|错发|漏发|少发|少(了)?(一|1|两|2)?(件|个|本|样|瓶|包|盒)|缺(少)?(了)?配件|配件(不全|没有)|赠品.{0,4}(没|没有|未)|不是我(买|要)的|空(盒|箱)"),
     ("wrong_or_missing", 2.5, r"\b(wrong (item|color|colour|size|product) (was )?(sent|received)|received the wrong|(is|was|were|are) missing|not included|missing (part|item|piece)s?|empty box)\b"),

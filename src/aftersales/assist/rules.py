@@ -14,7 +14,8 @@ import re
 
 _RULES: tuple[tuple[str, float, str], ...] = (
     # price_refund: invoices, price protection, refunds not arrived, coupons, payment
-    ("price_refund", 2.5, r"发票|开票|抬头|税号|增值税|专票|普票|价保|保价|价格保护|差价|降价"),
+    ("price_refund", 2.5, r"发票|开票|抬头|税号|增值税|专票|普票"),
+    ("price_refund", 3.0, r"价保|保价|价格保护|差价|降价|(券|返现).{0,4}(啥时候|什么时候|何时)"),
     ("price_refund", 2.0, r"退款.{0,6}(到账|没到|没收到|进度|多久|几天|什么时候)|余额.{0,4}(到账|没到)|钱.{0,4}(没到|退回|到账)"),
     ("price_refund", 1.5, r"提现|(\d|元|块)的?券|券.{0,4}(没|怎么|什么时候)|优惠券|京豆|积分|返现|满减|运费险|扣款|扣费|多扣|重复支付|白条|分期|礼品卡|e卡|退运费|运费"),
     ("price_refund", 2.0, r"\b(refund(ed)?|invoice|vat|coupon|charged twice|price (drop|adjustment|protection)|money back)\b"),
@@ -23,7 +24,7 @@ _RULES: tuple[tuple[str, float, str], ...] = (
     ("order_change", 2.0, r"取消(订单|这个订单|一下订单|退款|售后|申请|退货)|订单.{0,4}取消|帮我取消|拦截|(地址|电话).{0,4}(填错|写错|错了)"),
     ("order_change", 1.5, r"(明天|后天|周末|下午|上午|晚上|改天|\d+号).{0,6}(送|配送|送货)|(送|配送)到.{0,8}(公司|单位|家|小区|驿站|自提)|上门取件|合并订单|拆单"),
     ("order_change", 2.0, r"\b(change|update|wrong) (my |the )?(shipping |delivery )?(address|phone|recipient|delivery date)|cancel (my|the|this) order\b"),
-    ("order_change", 2.0, r"(电话|手机|号码|手机号)(改为|变为|换成|改成)|改(为|成)?(电话|手机)|延期(送货|配送)|推迟(送|配送|发货)|延迟(发货|配送|送货)|改.{0,3}发货时间|退定金|不要了.{0,10}(刚|今天|下的单|还没发)|(换货|退货)改成"),
+    ("order_change", 2.0, r"(电话|手机|号码|手机号)(改为|变为|换成|改成)|改(为|成)?(电话|手机)|延期(送货|配送)|推迟(送|配送|发货)|延迟(发货|配送|送货)|改.{0,3}发货时间|(调成|改成|定在|改到).{0,12}(发货|送货|配送)|送到(酒店|前台|门卫)|退定金|不要了.{0,10}(刚|今天|下的单|还没发)|(换货|退货)改成"),
     # usage_question: installation, how to, product facts, procedure
     ("usage_question", 2.0, r"安装|装机|师傅.{0,4}上门|怎么(用|使用|设置|安装|连接|操作|调|打开|开启|激活|绑定|清洗|洗)|如何(使用|设置|安装)|使用方法|说明书在"),
     ("usage_question", 1.5, r"(有没有|有)货吗|现货|兼容|支持.{0,8}吗|是什么(材质|型号|颜色)|尺寸是多少|参数|区别|保修期|延保|能不能用|可以用.{0,6}吗|退货地址|寄到哪|怎么(申请|退货|寄回)"),

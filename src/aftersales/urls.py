@@ -10,7 +10,7 @@ urlpatterns = [
     re_path(r"^api/", api_errors.not_found_view),
     path("i18n/", include("django.conf.urls.i18n")),   # set_language: the header's language switch
     path("", include("aftersales.connectors.urls")),    # /webhooks/<platform>/ and the case's sync panel
-    path("portal/", include("aftersales.portal.urls")),
-    path("", include("aftersales.assist.urls")),         # the case page's assistance forms   # the buyer portal (no account needed)
+    path("portal/", include("aftersales.portal.urls")),   # the buyer portal (no account needed)
+    path("", include("aftersales.assist.urls")),         # the case page's assistance forms
     path("", include("aftersales.web.urls")),           # the agent workbench: the queue at /
 ]

@@ -184,3 +184,22 @@ def test_api(case, say, shop):
     assert r.status_code == 422
     other = _client(make_shop(make_org("Other"), "own_store"))
     assert other.get(f"/api/v1/assist/cases/{case.pk}").status_code == 404
+
+
+def test_playbook_page_for_supervisors_changes_the_suggestion(case, say, shop):
+    c = _client(shop)
+    page = c.get("/supervisor/playbook/")
+    assert page.status_code == 200 and "size-exchange-gift" in page.content.decode()
+    r = c.post("/supervisor/playbook/", {"key": "size-exchange-gift", "offers": "exchange", "text_zh": "只换尺码",
+                                         "text_en": "Exchange only", "is_active": "on"})
+    assert r.status_code == 302
+    say(case, "尺码太小了，想换大一码")
+    assert [(s.offers, s.zh) for s in services.suggestions(case)] == [(("exchange",), "只换尺码")]
+    assert c.post("/supervisor/playbook/", {"key": "size-exchange-gift", "offers": "bogus", "text_zh": "x"}).status_code == 302
+    assert PlaybookRule.objects.get(key="size-exchange-gift").offers == "exchange"      # refused, unchanged
+    c.post("/supervisor/playbook/", {"key": "size-exchange-gift", "offers": "exchange", "text_zh": "只换尺码"})
+    assert services.suggestions(case) == []                                              # switched off
+
+
+def test_playbook_page_is_for_supervisors_only(shop):
+    assert _client(shop, "agent").get("/supervisor/playbook/").status_code == 403

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.utils import translation
 
-OUR_APPS = ["accounts", "catalog", "orders", "cases", "notify", "portal", "risk"]
+OUR_APPS = ["accounts", "catalog", "orders", "cases", "notify", "connectors", "portal", "risk", "assist"]
 LATIN_OK = {"API", "SKU", "SKUs", "VIP", "SHA-256"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -10,12 +10,17 @@ import os
 import sys
 
 # Ours, in the order a newcomer meets them.
-COMMANDS = ("serve", "demo", "worker", "sweep", "import", "createuser", "token", "bench", "simulate", "connector")
+COMMANDS = ("serve", "demo", "worker", "sweep", "import", "createuser", "token", "bench", "simulate", "connector",
+            "classify", "classify_bench", "retrain")
 
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aftersales.settings")
+    if argv and argv[0] in ("classify", "classify_bench"):   # no Django setup: the first answer in well under 1 s
+        from aftersales.assist.cli import main as assist_main
+
+        assist_main(argv)
     if not argv or argv[0] in ("-h", "--help", "help") and len(argv) == 1:
         print(usage())
         return

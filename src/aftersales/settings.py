@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "aftersales.connectors",
     "aftersales.portal",
     "aftersales.risk",                  # malicious-refund defence (docs/RISK.md)
+    "aftersales.assist",
 ]
 
 MIDDLEWARE = [

@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("aftersales.connectors.urls")),    # /webhooks/<platform>/ and the case's sync panel
     path("portal/", include("aftersales.portal.urls")),   # the buyer portal (no account needed)
     path("", include("aftersales.risk.urls")),           # the case's risk panel actions, the dispute pack
+    path("", include("aftersales.assist.urls")),         # the case page's assistance forms
     path("", include("aftersales.web.urls")),           # the agent workbench: the queue at /
 ]

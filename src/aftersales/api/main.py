@@ -44,7 +44,8 @@ errors.install(api)
 api.add_router("/shops", shops.router)
 api.add_router("/orders", orders.router)
 api.add_router("/cases", cases.router)
-api.add_router("/risk", __import__("aftersales.risk.api", fromlist=["router"]).router)   # issue 6: refund risk
+api.add_router("/risk", "aftersales.risk.api.router")   # issue 6: refund risk
+api.add_router("/assist", "aftersales.assist.api.router")   # issue 5: classification and suggestions
 
 
 def urls():

@@ -38,6 +38,7 @@ from aftersales.orders.importer import import_order_batch
 from aftersales.orders.models import Buyer, Order
 from aftersales.orders.services import BuyerIn, LineIn, OrderIn
 from aftersales.portal import demo as portal_demo
+from aftersales.assist import demo as assist_demo
 
 S, A = lc.CaseState, lc.Action
 CENT = Decimal("0.01")
@@ -115,6 +116,7 @@ class Command(BaseCommand):
         if missed:
             self.stdout.write(f"  ({len(missed)} ended short of the planned state: automation or a rule stepped in)")
         with at(self.now):
+            assist_demo.seed(org, self.stdout)   # new buyer messages arrive typed, with suggestions (assist/demo.py)
             for case in Case.objects.filter(organisation=org, is_open=True).select_related("shop"):
                 rescore(case, self.now)
         states = dict.fromkeys((s.value for s in S if s is not S.UNKNOWN), 0)

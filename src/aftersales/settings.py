@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "aftersales.web",
     "aftersales.connectors",
     "aftersales.portal",
+    "aftersales.logistics",   # parcels, tracking events, stuck parcels
+    "aftersales.analytics",   # weekly review, dashboard, exports
 ]
 
 MIDDLEWARE = [

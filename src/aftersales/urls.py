@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/v1/", api_urls()),
     re_path(r"^api/", api_errors.not_found_view),
     path("i18n/", include("django.conf.urls.i18n")),   # set_language: the header's language switch
+    path("", include("aftersales.logistics.urls")),     # /webhooks/carriers/<carrier>/ (tracking pushes)
     path("", include("aftersales.connectors.urls")),    # /webhooks/<platform>/ and the case's sync panel
     path("portal/", include("aftersales.portal.urls")),   # the buyer portal (no account needed)
     path("", include("aftersales.web.urls")),           # the agent workbench: the queue at /

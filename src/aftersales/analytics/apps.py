@@ -9,6 +9,7 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self):
         # Monday's review (and the hourly roll-up of the current week) join the worker's tick.
+        from aftersales.analytics import delivery  # noqa: F401  (registers the e-mail's words, @renderer)
         from aftersales.analytics.tasks import weekly_review
         from aftersales.cases import tasks as core_tasks
 

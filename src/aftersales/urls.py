@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("aftersales.logistics.urls")),     # /webhooks/carriers/<carrier>/ (tracking pushes)
     path("", include("aftersales.connectors.urls")),    # /webhooks/<platform>/ and the case's sync panel
     path("portal/", include("aftersales.portal.urls")),   # the buyer portal (no account needed)
+    path("", include("aftersales.analytics.urls")),     # /analytics/ dashboard, weekly review, exports
     path("", include("aftersales.web.urls")),           # the agent workbench: the queue at /
 ]

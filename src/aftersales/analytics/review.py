@@ -51,9 +51,11 @@ def carrier_names() -> dict[str, tuple[str, str]]:
     return {c.code: (c.name_zh, c.name_en) for c in tr.CARRIERS.values()}
 
 
-def weekly_review(organisation, monday: date, now: datetime, *, shop_ids: list[int] | None = None) -> dict:
+def weekly_review(organisation, monday: date, now: datetime, *, shop_ids: list[int] | None = None,
+                  max_age: timedelta | None = None) -> dict:
     weeks = [monday - timedelta(weeks=i) for i in range(HISTORY - 1, -1, -1)]   # oldest first
-    stats.ensure_weeks(organisation.pk, weeks, now, fresh=monday)
+    stats.ensure_weeks(organisation.pk, weeks, now, fresh=monday,
+                       max_age=stats.MAX_AGE if max_age is None else max_age)
     org = {"organisation_id": organisation.pk, "week__in": weeks}
     if shop_ids:
         org["shop_id__in"] = shop_ids

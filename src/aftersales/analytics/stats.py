@@ -3,7 +3,9 @@
 Each GROUP BY reads one week's range of `cases_case (organisation_id, created_at)` (the index
 analytics adds in its migration 0002), so rolling up a week costs that week's rows, not the
 whole table.  A week is rolled up again while it is recent (its cases still move: refunds,
-replies, ratings) and kept once it ended more than `FINAL_AFTER` before the roll-up.
+replies, ratings) and kept once it ended more than `FINAL_AFTER` before the roll-up.  The
+worker rolls up the recent weeks every hour (analytics.tasks); a reader rolls up a week itself
+only when its rows are missing or older than `MAX_AGE` (`ensure_weeks`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from aftersales.domain import lifecycle as lc
 from aftersales.orders.models import Order
 
 FINAL_AFTER = timedelta(days=14)
+MAX_AGE = timedelta(hours=1)   # how old a recent week's rows may be when read
 REFUNDED = (lc.RefundState.APPROVED, lc.RefundState.PROCESSING, lc.RefundState.SUCCEEDED)
 
 
@@ -125,11 +128,20 @@ def _carriers(organisation_id: int, start: datetime, end: datetime) -> list[dict
             for r in rows]
 
 
-def ensure_weeks(organisation_id: int, mondays: list[date], now: datetime, *, fresh: date | None = None) -> list[date]:
-    """Roll up the weeks that are missing, and `fresh` too unless it is final; the weeks rolled up."""
+def stale(monday: date, computed_at: datetime, now: datetime, max_age: timedelta) -> bool:
+    """A week's rows are stale when they are older than `max_age` and the week was not yet final
+    when they were computed."""
+    return computed_at < week_range(monday)[1] + FINAL_AFTER and computed_at < now - max_age
+
+
+def ensure_weeks(organisation_id: int, mondays: list[date], now: datetime, *, fresh: date | None = None,
+                 max_age: timedelta = MAX_AGE) -> list[date]:
+    """Roll up the weeks that are missing, and `fresh` too when its rows are stale; the weeks
+    rolled up.  The worker's hourly job keeps the recent weeks fresh, so that a reader rarely
+    waits for a roll-up (analytics.tasks)."""
     done = dict(RolledUpWeek.objects.filter(organisation_id=organisation_id, week__in=mondays)
                 .values_list("week", "computed_at"))
-    todo = [m for m in mondays if m not in done or (m == fresh and done[m] < week_range(m)[1] + FINAL_AFTER)]
+    todo = [m for m in mondays if m not in done or (m == fresh and stale(m, done[m], now, max_age))]
     for monday in todo:
         roll_up(organisation_id, monday, now)
     return todo

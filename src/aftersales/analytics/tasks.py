@@ -1,5 +1,5 @@
-"""The analytics job the worker runs every tick: roll up the current week hourly, and on Monday
-send each organisation the review of the week that ended."""
+"""The analytics job the worker runs every tick: roll up the weeks whose cases still move, hourly,
+and on Monday (the first run after the week ended) send each organisation the review of that week."""
 
 from __future__ import annotations
 
@@ -29,7 +29,10 @@ def weekly_review(now_iso: str | None = None) -> dict:
     last_week = this_week - timedelta(weeks=1)
     sent = []
     for org in Organisation.objects.order_by("id"):
-        stats.roll_up(org.pk, this_week, now)
+        # the weeks whose cases still move: this one, and those not yet final
+        for monday in (this_week, *(this_week - timedelta(weeks=i) for i in (1, 2))):
+            if monday == this_week or stats.week_range(monday)[1] + stats.FINAL_AFTER > now:
+                stats.roll_up(org.pk, monday, now)
         # Monday (or the first tick after it): last week's review, once (the outbox row's dedupe key)
         if delivery.send_review(org, last_week, now):
             sent.append(org.slug)

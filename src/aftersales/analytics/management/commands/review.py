@@ -24,6 +24,8 @@ class Command(BaseCommand):
         parser.add_argument("--pdf", metavar="FILE", help="also write the review as a PDF")
         parser.add_argument("--email", action="store_true", help="also e-mail it to the owners (through the outbox)")
         parser.add_argument("--json", action="store_true", help="print the review as JSON")
+        parser.add_argument("--fresh", action="store_true",
+                            help="roll the week up again first, even if the worker did within the hour")
 
     def handle(self, *args, **opts):
         from aftersales.analytics import delivery
@@ -39,7 +41,7 @@ class Command(BaseCommand):
         else:
             monday = rules.monday_of(now.astimezone(ZoneInfo(settings.TIME_ZONE)).date()) - timedelta(weeks=1)
         org = organisation(opts["organisation"])
-        review = weekly_review(org, monday, now)
+        review = weekly_review(org, monday, now, max_age=timedelta(0) if opts["fresh"] else None)
         self.stdout.write(json.dumps(review, ensure_ascii=False, indent=1) if opts["json"] else delivery.text(review))
         if opts["pdf"]:
             path = Path(opts["pdf"])

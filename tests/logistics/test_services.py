@@ -171,3 +171,19 @@ def test_the_recorded_client_double(shop, frozen):
     assert poll(shop.organisation, RecordedClient("sf"), "SF1234567890123") == 0
     parcel = Parcel.objects.get()
     assert parcel.status == "delivered" and parcel.events.count() == 4
+
+
+def test_the_case_page_shows_the_stuck_parcel(shop, frozen, client):
+    from aftersales.accounts.models import Membership
+
+    _, case = shipped_case(shop)
+    scan(shop.organisation, "in_transit", NOW - timedelta(days=7), location="武汉")
+    services.flag_stuck(NOW)
+    from django.contrib.auth import get_user_model
+
+    agent = get_user_model().objects.create_user("agent-p", password="x")
+    Membership.objects.create(organisation=shop.organisation, user=agent, role="agent")
+    client.force_login(agent)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "SF1234567890123" in page and "武汉" in page
+    assert "包裹 SF1234567890123 已 7 天无物流更新，建议向买家提供补发或退款" in page

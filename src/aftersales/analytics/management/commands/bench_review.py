@@ -47,7 +47,12 @@ class Command(BaseCommand):
         from aftersales.benchmarks.run import machine
 
         load = os.getloadavg()[0]
-        with tempfile.TemporaryDirectory() as tmp, BenchDatabase(opts["database_url"]) as db:
+        try:
+            bench_db = BenchDatabase(opts["database_url"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        bench_db.name = f"aftersales_logistics_bench_{os.getpid()}"   # this app's own database name
+        with tempfile.TemporaryDirectory() as tmp, bench_db as db:
             path = Path(tmp) / "result.json"
             sys.stderr.write(f"bench_review: on a throw-away {db.where}\n")
             code = subprocess.run([sys.executable, "-m", "aftersales.cli", "bench_review", "--inner", str(path),

@@ -1,6 +1,6 @@
 """The dashboard in a real browser over the demo's data: the charts are drawn from the vendored
 Chart.js, a filter redraws them through htmx; the screenshot docs/screenshots/analytics-dashboard-zh.png
-(written to $SCREENSHOT_DIR when set, else to a temporary folder)."""
+and analytics-review-en.png (written to $SCREENSHOT_DIR when set, else to a temporary folder)."""
 
 from __future__ import annotations
 
@@ -41,4 +41,10 @@ def test_dashboard_draws_its_charts_and_filters_redraw_them(live_server, open_pa
     htmx_idle(page)
     page.wait_for_selector("body[data-charts-drawn='6']")
     assert f"shop={douyin.pk}" in page.url
+
+    review = open_page(locale="en-US", viewport={**DESK, "height": 1400})
+    log_in(review, live_server.url, "demo", "demo-password-2026", path="/analytics/review/")
+    review.wait_for_selector("ul.alerts")
+    assert review.locator(".alert-sku").count() >= 1 and review.locator(".alert-carrier").count() >= 1
+    review.screenshot(path=str(out / "analytics-review-en.png"), full_page=True)
     assert not errors

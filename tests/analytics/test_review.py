@@ -145,3 +145,20 @@ def test_the_command_writes_the_pdf_and_queues_the_owners_email(shop, tmp_path, 
     assert "2026-W47" in notice.subject and "售后周报" in notice.text and "not available" in notice.text
     with pytest.raises(CommandError, match="ISO week"):
         call_command("review", "--week", "48")
+
+
+def test_the_monday_job_rolls_up_and_sends_last_weeks_review_once(shop):
+    from django.contrib.auth import get_user_model
+
+    from aftersales.accounts.models import Membership
+    from aftersales.analytics.tasks import weekly_review as job
+
+    owner = get_user_model().objects.create_user("boss", email="boss@example.com", password="x")
+    Membership.objects.create(organisation=shop.organisation, user=owner, role="owner")
+    monday_morning = W47 + timedelta(weeks=1)           # Monday of 2026-W48, 12:00 in Shanghai
+    result = job.call(monday_morning.isoformat())
+    assert result == {"rolled_up": "2026-W48", "sent": [shop.organisation.slug]}
+    assert job.call((monday_morning + timedelta(minutes=10)).isoformat()) == {"skipped": True}
+    assert job.call((monday_morning + timedelta(hours=2)).isoformat())["sent"] == []
+    (msg,) = OutboxMessage.objects.filter(topic="analytics.weekly_review")
+    assert msg.payload["week"] == "2026-W47"

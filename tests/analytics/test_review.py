@@ -93,13 +93,19 @@ def test_shop_figures_and_tenants(shop):
     type(case).objects.filter(pk=case.pk).update(first_replied_at=case.created_at + timedelta(hours=2),
                                                  closed_at=case.created_at + timedelta(hours=30),
                                                  refund_state="succeeded")
+    from aftersales.cases.models import FollowUp, Rating
+
+    FollowUp.objects.create(case=case, due_at=W47, answered_at=W47 + timedelta(days=2), satisfied=True)
+    Rating.objects.create(case=case, score=4, created_at=W47 + timedelta(days=2))
     other = make_shop(make_org(), "own_store")
-    case_at(other, make_sku(other), W47 + timedelta(hours=1))
+    theirs = case_at(other, make_sku(other), W47 + timedelta(hours=1))
+    FollowUp.objects.create(case=theirs, due_at=W47, answered_at=W47 + timedelta(days=2), satisfied=False)
     review = weekly_review(shop.organisation, MONDAY, NOW)
     (row,) = review["shops"]
     assert row["shop"] == shop.name and row["cases"] == 1 and row["refunds"] == 1
     assert (row["first_response_hours"], row["resolution_hours"]) == (2.0, 30.0)
     assert row["refund_rate"] == 1.0 and row["reasons"][0]["reason"] == "no_reason.size_fit"
+    assert (row["satisfaction"], row["follow_ups_answered"], row["rating"]) == (1.0, 1, 4.0)
 
 
 def test_a_final_week_is_not_rolled_up_again(shop):

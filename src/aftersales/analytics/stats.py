@@ -10,6 +10,7 @@ only when its rows are missing or older than `MAX_AGE` (`ensure_weeks`).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -63,13 +64,23 @@ def roll_up(organisation_id: int, monday: date, now: datetime) -> None:
     reason_rows = cases.values("shop_id", "reason_code").annotate(n=Count("id"), refunds=Count("id", filter=refunded))
     orders = dict(Order.objects.filter(organisation_id=organisation_id, placed_at__gte=start, placed_at__lt=end)
                   .values("shop_id").annotate(n=Count("id")).values_list("shop_id", "n"))
-    follow = {r["case__shop_id"]: r for r in FollowUp.objects.filter(
-        case__organisation_id=organisation_id, answered_at__gte=start, answered_at__lt=end,
-        satisfied__isnull=False).values("case__shop_id").annotate(
-        yes=Count("id", filter=Q(satisfied=True)), no=Count("id", filter=Q(satisfied=False)))}
-    rated = {r["case__shop_id"]: r for r in Rating.objects.filter(
-        case__organisation_id=organisation_id, created_at__gte=start, created_at__lt=end)
-        .values("case__shop_id").annotate(total=Sum("score"), n=Count("id"))}
+    # follow-ups answered and ratings given in the week: read from their own (small) tables first, then
+    # their cases' shops; a join lets SQLite walk the whole cases table instead
+    answers = list(FollowUp.objects.filter(answered_at__gte=start, answered_at__lt=end, satisfied__isnull=False)
+                   .values_list("case_id", "satisfied"))
+    ratings = list(Rating.objects.filter(created_at__gte=start, created_at__lt=end).values_list("case_id", "score"))
+    shop_of = dict(Case.objects.filter(organisation_id=organisation_id,
+                                       pk__in={c for c, _ in answers} | {c for c, _ in ratings})
+                   .values_list("id", "shop_id")) if answers or ratings else {}
+    follow: dict[int, dict] = defaultdict(lambda: {"yes": 0, "no": 0})
+    for case_id, satisfied in answers:
+        if case_id in shop_of:
+            follow[shop_of[case_id]]["yes" if satisfied else "no"] += 1
+    rated: dict[int, dict] = defaultdict(lambda: {"total": 0, "n": 0})
+    for case_id, score in ratings:
+        if case_id in shop_of:
+            rated[shop_of[case_id]]["total"] += score
+            rated[shop_of[case_id]]["n"] += 1
     carrier_rows = _carriers(organisation_id, start, end)
 
     shops: dict[int, WeeklyShop] = {}

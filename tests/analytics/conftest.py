@@ -8,6 +8,7 @@ from aftersales.cases.intake import CaseIn, CaseLineIn, submit_case
 from aftersales.cases.permissions import Who
 from aftersales.logistics.services import record_tracking_event
 from tests.factories import make_order
+from tests.web.browser import chromium, open_page  # noqa: F401  (fixtures of the browser test)
 
 # Monday 2026-11-16 00:00 in Shanghai is 2026-11-15 16:00 UTC: week 2026-W47
 W47 = datetime(2026, 11, 16, 4, 0, tzinfo=timezone.utc)

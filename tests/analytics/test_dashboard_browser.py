@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from aftersales.catalog.models import Shop
-from tests.web.browser import DESK, chromium, htmx_idle, log_in, open_page  # noqa: F401  (fixtures)
+from tests.web.browser import DESK, htmx_idle, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]

@@ -96,7 +96,8 @@ def figures(organisation, filters: Filters, now: datetime, lang: str = "en") -> 
     for r in (WeeklySkuProblem.objects.filter(**scope).values("sku_code", "problem").annotate(n=Sum("cases"))
               .order_by("-n", "sku_code", "problem")[:10]):
         pz, pe = rules.problem_label(r["problem"])
-        top_skus.append({"sku": r["sku_code"], "problem": r["problem"], "label": f"{r['sku_code']} · {pz if zh else pe}",
+        top_skus.append({"sku": r["sku_code"], "problem": r["problem"],
+                         "label": f"{r['sku_code']} · {pz if zh else pe}",
                          "cases": r["n"]})
 
     names = carrier_names()

@@ -90,7 +90,8 @@ def review_tables(review: dict) -> list[Table]:
         ("alerts", ["kind", "subject", "problem", "zh", "en"],
          [[a["kind"], a["subject"], a["problem"], a["zh"], a["en"]] for a in review["alerts"]]),
         ("skus", ["sku", "problem", "problem_zh", "problem_en", *review["weeks"], "change"],
-         [[r["sku"], r["problem"], r["problem_zh"], r["problem_en"], *r["weeks"], r["change"]] for r in review["skus"]]),
+         [[r["sku"], r["problem"], r["problem_zh"], r["problem_en"], *r["weeks"], r["change"]]
+          for r in review["skus"]]),
         ("carriers", ["carrier", "name", "parcels", "delayed", "lost", "damaged", "delay_rate", "loss_rate",
                       "damage_rate", "delivery_hours"],
          [[c["carrier"], c["name_en"], c["parcels"], c["delayed"], c["lost"], c["damaged"], c["delay_rate"],

@@ -41,7 +41,8 @@ class Recorded:
 
 def _match(organisation, carrier: str, number: str):
     """The return shipment or the outbound shipment of the organisation with this number."""
-    back = (ReturnShipment.objects.select_related("case").filter(case__organisation=organisation, tracking_number=number)
+    back = (ReturnShipment.objects.select_related("case")
+            .filter(case__organisation=organisation, tracking_number=number)
             .order_by("-id").first())
     if back is not None:
         return Direction.RETURN, None, back
@@ -183,7 +184,8 @@ def flag_stuck(now: datetime | None = None, *, batch: int = 500) -> dict:
     shortest = min(c.stuck_days for c in (*tr.CARRIERS.values(), tr.OTHER))
     candidates = (Parcel.objects.exclude(status__in=[tr.Status.DELIVERED, tr.Status.RETURNED])
                   .filter(last_event_at__lte=now - timedelta(days=shortest))
-                  .exclude(stuck_action="offer_reship_or_refund").order_by("last_event_at").values_list("pk", flat=True))
+                  .exclude(stuck_action="offer_reship_or_refund").order_by("last_event_at")
+                  .values_list("pk", flat=True))
     flagged = 0
     for pk in list(candidates[:batch]):
         with transaction.atomic():

@@ -5,7 +5,8 @@ What it makes, so that the demo shows something real:
 - one trousers SKU whose buyers say "size does not fit" in four weeks running (the SKU alert);
 - ZTO losing and damaging parcels last week (the carrier alert), SF and YTO delivering fine;
 - one open case whose parcel stopped moving five days ago (stuck: the case is raised in the queue);
-- buyer messages at the hours buyers write (the heatmap), approvals (the refund trend).
+- buyer messages at the hours buyers write (the heatmap); the past weeks' cases answered, then refunded
+  or withdrawn (the refund trend, response and resolution times), this week's still open.
 Cases are made through the real services, each at its own past moment; the scans go through
 `record_tracking_event`.  Seeded once: a second run finds its parcels and stops.
 """
@@ -82,12 +83,8 @@ def seed(org, now: datetime, stdout=None) -> None:
                 continue
             made += 1
             _messages(case, when, now, rng)
-            if owner and case_type == "refund_only" and case.state == "awaiting_seller_review" and i % 2 == 0:
-                with _at(min(when + timedelta(hours=3), now)):
-                    try:
-                        services.perform(org, case.pk, "approve", Who.member(owner))
-                    except AftersalesError:
-                        pass
+            if owner and weeks_ago:
+                _resolve(org, case, case_type, when, Who.member(owner), i)
     parcels = _parcels(org, this_monday, tz, now, rng)
     stuck = _stuck_parcel(org, now)
     stats.ensure_weeks(org.pk, [this_monday - timedelta(weeks=i) for i in range(12)], now, fresh=this_monday)
@@ -111,6 +108,25 @@ def _case(org, shop, sku, reason, case_type, when, key):
         except AftersalesError:
             return None
     return case
+
+
+def _resolve(org, case, case_type: str, when: datetime, owner: Who, i: int) -> None:
+    """A past week's case is done by now: answered within hours, then refunded (the platform
+    confirms the money) or withdrawn by the buyer."""
+    steps = [(timedelta(hours=1 + i % 4), lambda: services.add_message(
+        org, case.pk, owner, "您好，已收到，正在为您处理。/ We are on it.", channel="api"))]
+    if case_type == "refund_only":
+        steps += [(timedelta(hours=5), lambda: services.perform(org, case.pk, "approve", owner)),
+                  (timedelta(days=1, hours=2), lambda: services.perform(org, case.pk, "refund_succeeded",
+                                                                        Who.platform()))]
+    else:
+        steps += [(timedelta(days=2), lambda: services.perform(org, case.pk, "cancel", Who.buyer()))]
+    for after, step in steps:
+        with _at(when + after):
+            try:
+                step()
+            except AftersalesError:
+                return
 
 
 # buyers write most at lunchtime and in the evening

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "aftersales.portal",
     "aftersales.risk",                  # malicious-refund defence (docs/RISK.md)
     "aftersales.assist",
+    "aftersales.logistics",   # parcels, tracking events, stuck parcels
+    "aftersales.analytics",   # weekly review, dashboard, exports
 ]
 
 MIDDLEWARE = [

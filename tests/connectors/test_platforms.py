@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import pytest
+
 from aftersales.cases.models import Case, Deadline, Message, ReturnShipment, TimelineEvent
 from aftersales.connectors.models import CaseLink, EventStatus, InboundEvent
 from aftersales.orders.models import Order
@@ -66,17 +68,30 @@ def test_tiktok_refund_request_then_success_and_the_pulled_deadline(platforms, c
     assert case.state == "refund_in_progress"
 
 
-def test_taobao_return_bill_and_a_tracking_scan_without_the_logistics_app(platforms, client, frozen, caplog):
+@pytest.mark.parametrize("logistics", [pytest.param(True, id="logistics-app"), pytest.param(False, id="without-it")])
+def test_taobao_return_bill_and_a_tracking_scan(platforms, client, frozen, caplog, logistics):
+    from unittest import mock
+
+    from aftersales.connectors import tracking
+
     shop = platforms.shops["taobao"]
     platforms.play(client, "taobao", [("taobao_refund_RefundCreated", "91000001", P.TAOBAO_REFUND_CREATED, 0)])
     case = case_of(shop)
     assert (case.case_type, case.state) == ("return_refund", "awaiting_seller_review")
     assert str(case.requested_amount) == "79.00" or case.requested_amount <= 79
-    with caplog.at_level("INFO", logger="aftersales.connectors.tracking"):
+    with caplog.at_level("INFO", logger="aftersales.connectors.tracking"), \
+            mock.patch.object(tracking, "logistics_available", return_value=logistics):
         platforms.play(client, "taobao", [("taobao_logistics_LogsticDetailTrace", "91000002", P.TAOBAO_TRACE, 0)])
     event = InboundEvent.objects.get(event_id="91000002")
-    assert (event.status, event.outcome) == ("done", "tracking-skipped")
-    assert "ZTO773098765432 delivered" in caplog.text and "logistics app is not installed" in caplog.text
+    if not logistics:
+        assert (event.status, event.outcome) == ("done", "tracking-skipped")
+        assert "ZTO773098765432 delivered" in caplog.text and "logistics app is not installed" in caplog.text
+        return
+    from aftersales.logistics.models import Parcel
+
+    assert (event.status, event.outcome) == ("done", "tracked")
+    parcel = Parcel.objects.get(tracking_number="ZTO773098765432")
+    assert (parcel.organisation_id, parcel.status) == (shop.organisation_id, "delivered")
 
 
 def test_taobao_buyer_message_is_fetched_and_added_once(platforms, client, frozen):

@@ -211,12 +211,29 @@ def test_tracking_facts_mark_delivery_and_the_return_scan(shop):
     case = request(shop, order, at=NOW, case_type="refund_only", reason="logistics.not_delivered")
     assert "claim_vs_tracking" not in {r["code"] for r in CaseRisk.objects.get(case=case).reasons}
     type(order).objects.filter(pk=order.pk).update(delivered_at=NOW - timedelta(hours=5))   # the carrier says so
-    risk.refresh_facts(case.pk, "tracking", {"status": "delivered", "shipment": "outbound"}, NOW)
+    risk.refresh_facts(case.pk, "tracking", {"status": "delivered", "parcel": "outbound"}, NOW)
     assert "claim_vs_tracking" in {r["code"] for r in CaseRisk.objects.get(case=case).reasons}
 
     ret = request(shop, order_for(shop, "tr2", at=NOW), at=NOW)
     services.perform(shop.organisation, ret.pk, "approve", SUPERVISOR)
     services.perform(shop.organisation, ret.pk, "ship_return", services.Who.buyer(),
                      services.ActionInput(carrier="SF", tracking_number="SF77"))
-    risk.refresh_facts(ret.pk, "tracking", {"status": "accepted", "shipment": "return"}, NOW)
+    risk.refresh_facts(ret.pk, "tracking", {"status": "accepted", "parcel": "return"}, NOW)
+    assert CaseRisk.objects.get(case=ret).counted["facts"]["return_scanned"] is True
+
+
+def test_the_logistics_apps_scan_of_the_return_reaches_the_risk_facts(shop, django_capture_on_commit_callbacks):
+    """The real path: a carrier scan recorded by logistics sends the "tracking" fact (after commit)
+    with the parcel's direction, and the risk receiver marks the return scanned."""
+    from aftersales.logistics.services import record_tracking_event
+
+    ret = request(shop, order_for(shop, "trl", at=NOW), at=NOW)
+    services.perform(shop.organisation, ret.pk, "approve", SUPERVISOR)
+    services.perform(shop.organisation, ret.pk, "ship_return", services.Who.buyer(),
+                     services.ActionInput(carrier="SF", tracking_number="SF1234567890123"))
+    assert not CaseRisk.objects.get(case=ret).counted.get("facts", {}).get("return_scanned")
+    with time_machine.travel(NOW + timedelta(hours=3), tick=False), \
+            django_capture_on_commit_callbacks(execute=True):
+        record_tracking_event(shop.organisation, carrier="SF", tracking_number="SF1234567890123",
+                              status="accepted", occurred_at=NOW + timedelta(hours=2), event_id="sf-1")
     assert CaseRisk.objects.get(case=ret).counted["facts"]["return_scanned"] is True

@@ -5,7 +5,10 @@
 `kind` is one of FACT_KINDS:
 - "message": a buyer or seller message was added (data: message ids, author);
 - "inspection": the warehouse recorded an inspection (data: outcome);
-- "tracking": a parcel's tracking moved (sent by the logistics app; data: status, shipment);
+- "tracking": a parcel's tracking moved (sent by logistics.services.record_tracking_event; data: status,
+  one of domain.tracking's normalised statuses; parcel, "outbound" or "return"; shipment, the
+  orders.Shipment or cases.ReturnShipment id; parcel_id, the logistics Parcel; problem, "" or
+  lost/damaged);
 - "evidence": evidence was uploaded;
 - "follow_up": the buyer answered the follow-up.
 

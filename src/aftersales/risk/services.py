@@ -376,9 +376,8 @@ def refresh_facts(case_id: int, kind: str, data: dict, now: datetime) -> CaseRis
             delivered = case.order.delivered_at or Shipment.objects.filter(
                 order_id=case.order_id, delivered_at__isnull=False).values_list("delivered_at", flat=True).first()
             facts["delivered"] = bool(delivered and delivered <= case.created_at)
-        shipment = str((data or {}).get("shipment", ""))
-        outbound = shipment.startswith(("outbound", "order", "shipment:"))
-        if (not outbound and status in SCAN_STATUSES and case.return_shipments.exists()):
+        returning = (data or {}).get("parcel") == "return"      # the parcel's direction (cases/signals.py)
+        if returning and status in SCAN_STATUSES and case.return_shipments.exists():
             facts["return_scanned"] = True     # the return parcel's first carrier scan (graduated handling)
     elif kind == "evidence":
         for ev in Evidence.objects.filter(case=case, kind="photo").exclude(risk_hash__isnull=False):

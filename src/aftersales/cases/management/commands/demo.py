@@ -123,6 +123,8 @@ class Command(BaseCommand):
         for state in Case.objects.filter(organisation=org).values_list("state", flat=True):
             states[state] = states.get(state, 0) + 1
         self.stdout.write("  by state: " + ", ".join(f"{k} {v}" for k, v in states.items()))
+        from aftersales.analytics.demo import seed as seed_analytics   # weeks of history, parcels, alerts
+        seed_analytics(org, self.now, self.stdout)
         self._credentials(org)
 
     # -----------------------------------------------------------------------------------------

@@ -118,7 +118,22 @@ def test_a_final_week_is_not_rolled_up_again(shop):
 
 
 def test_risk_flags_not_available_without_the_risk_app(shop):
-    assert weekly_review(shop.organisation, MONDAY, NOW)["risk"] is None
+    with mock.patch.object(review_mod.apps, "is_installed", return_value=False):
+        assert weekly_review(shop.organisation, MONDAY, NOW)["risk"] is None
+
+
+def test_risk_flags_from_the_installed_risk_app(shop):
+    """The real contract: cases of the week that the risk app scored high or medium, per shop."""
+    from aftersales.risk.models import CaseRisk
+
+    dress = make_sku(shop, "DRESS-S")
+    high, medium, low = (case_at(shop, dress, W47 + timedelta(hours=h)) for h in (1, 2, 3))
+    last_week = case_at(shop, dress, W47 - timedelta(days=2))
+    for case, level in ((high, "high"), (medium, "medium"), (low, "low"), (last_week, "high")):
+        CaseRisk.objects.filter(case=case).update(level=level)
+    assert CaseRisk.objects.filter(case__in=[high, medium, low, last_week]).count() == 4   # scored at creation
+    review = weekly_review(shop.organisation, MONDAY, NOW)
+    assert review["risk"] == [{"shop_id": shop.pk, "high": 1, "medium": 1, "buyers_restricted": 0, "shop": shop.name}]
 
 
 def test_risk_flags_through_the_contract_when_installed(shop):
@@ -148,7 +163,8 @@ def test_the_command_writes_the_pdf_and_queues_the_owners_email(shop, tmp_path, 
     (msg,) = OutboxMessage.objects.filter(topic="analytics.weekly_review")
     assert msg.recipient == "owner@example.com" and msg.case_id is None
     notice = render(msg)
-    assert "2026-W47" in notice.subject and "售后周报" in notice.text and "not available" in notice.text
+    assert "2026-W47" in notice.subject and "售后周报" in notice.text
+    assert "恶意退款风险：\n  无" in notice.text and "Malicious-refund flags:\n  none" in notice.text
     with pytest.raises(CommandError, match="ISO week"):
         call_command("review", "--week", "48")
 

@@ -53,7 +53,8 @@ def lines(review: dict, lang: str) -> list[str]:
     else:
         out += [f"  {f['shop']}: " + (f"高 {f['high']} 中 {f['medium']} 限制买家 {f['buyers_restricted']}" if zh else
                                       f"high {f['high']}, medium {f['medium']}, buyers restricted "
-                                      f"{f['buyers_restricted']}") for f in review["risk"]] or ["  -"]
+                                      f"{f['buyers_restricted']}") for f in review["risk"]] or [
+                    "  无" if zh else "  none"]
     return out
 
 

@@ -14,7 +14,6 @@ Cases are made through the real services, each at its own past moment; the scans
 from __future__ import annotations
 
 import random
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -40,14 +39,7 @@ WEEKS = 5
 MARK = "DEMO-"   # the demo's parcel numbers start with it
 
 
-@contextmanager
-def _at(moment: datetime):
-    real = clock.now
-    clock.now = lambda: moment
-    try:
-        yield
-    finally:
-        clock.now = real
+_at = clock.at
 
 
 def _sku(shop: Shop, prefix: str) -> Sku | None:

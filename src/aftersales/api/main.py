@@ -46,6 +46,7 @@ api.add_router("/orders", orders.router)
 api.add_router("/cases", cases.router)
 api.add_router("/risk", "aftersales.risk.api.router")   # issue 6: refund risk
 api.add_router("/assist", "aftersales.assist.api.router")   # issue 5: classification and suggestions
+api.add_router("/analytics", "aftersales.analytics.api.router")   # issue 7: parcels and the weekly review
 
 
 def urls():

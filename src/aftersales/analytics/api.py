@@ -50,12 +50,8 @@ class ParcelOut(Schema):
             summary="A case's parcels (its order's shipments and its returns) with every carrier scan")
 def case_parcels(request, case_id: int = Path(..., ge=1, le=MAX_ID)):
     case = case_services.get_case(caller(request).organisation, case_id)
-    parcels = Parcel.objects.filter(organisation_id=case.organisation_id, return_shipment__case_id=case.pk)
-    if case.order_id:
-        parcels = parcels | Parcel.objects.filter(organisation_id=case.organisation_id,
-                                                  shipment__order_id=case.order_id)
     out = []
-    for p in parcels.distinct().order_by("id").prefetch_related("events"):
+    for p in Parcel.of_case(case).order_by("id").prefetch_related("events"):
         out.append({"id": p.pk, "carrier": p.carrier, "tracking_number": p.tracking_number, "direction": p.direction,
                     "status": p.status, "problem": p.problem, "last_event_at": p.last_event_at,
                     "delivered_at": p.delivered_at, "stuck_since": p.stuck_since, "stuck_action": p.stuck_action,

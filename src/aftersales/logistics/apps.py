@@ -13,8 +13,7 @@ class LogisticsConfig(AppConfig):
         from aftersales.cases import tasks as core_tasks
         from aftersales.logistics.tasks import flag_stuck_parcels
 
-        if flag_stuck_parcels not in core_tasks.PERIODIC:
-            core_tasks.PERIODIC.append(flag_stuck_parcels)
+        core_tasks.every_tick(flag_stuck_parcels)
         # The carrier's scans go into the risk app's dispute pack, where that app is installed.
         from django.apps import apps
 

@@ -53,6 +53,14 @@ class Parcel(models.Model):
     def __str__(self) -> str:
         return f"{self.carrier} {self.tracking_number}"
 
+    @classmethod
+    def of_case(cls, case) -> models.QuerySet:
+        """The case's parcels: its order's shipments and its own returns, in its organisation."""
+        which = models.Q(return_shipment__case_id=case.pk)
+        if case.order_id:
+            which |= models.Q(shipment__order_id=case.order_id)
+        return cls.objects.filter(which, organisation_id=case.organisation_id).distinct()
+
 
 class TrackingEvent(models.Model):
     parcel = models.ForeignKey(Parcel, verbose_name=_("parcel"), on_delete=models.CASCADE, related_name="events")

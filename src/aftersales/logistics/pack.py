@@ -4,8 +4,6 @@ was signed for, or where it stopped."""
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from aftersales.logistics.models import Direction, Parcel, TrackingEvent
 
 MAX_ROWS = 500
@@ -14,10 +12,7 @@ MAX_ROWS = 500
 def tracking_events_section(case):
     from aftersales.risk.pack import Section, _t
 
-    parcels = Parcel.objects.filter(
-        Q(return_shipment__case=case) | Q(shipment__order_id=case.order_id) if case.order_id
-        else Q(return_shipment__case=case), organisation_id=case.organisation_id)
-    events = list(TrackingEvent.objects.filter(parcel__in=parcels).select_related("parcel")
+    events = list(TrackingEvent.objects.filter(parcel__in=Parcel.of_case(case)).select_related("parcel")
                   .order_by("occurred_at", "pk")[:MAX_ROWS])
     if not events:
         return None

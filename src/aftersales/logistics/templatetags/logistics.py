@@ -12,11 +12,8 @@ register = template.Library()
 def case_parcels(case):
     """The case's parcels (its order's shipments and its returns) with their last scans."""
     zh = (get_language() or "").startswith("zh")
-    parcels = (Parcel.objects.filter(organisation_id=case.organisation_id, shipment__order_id=case.order_id)
-               if case.order_id else Parcel.objects.none()) | Parcel.objects.filter(
-        organisation_id=case.organisation_id, return_shipment__case_id=case.pk)
     rows = []
-    for p in parcels.distinct().order_by("id").prefetch_related("events")[:5]:
+    for p in Parcel.of_case(case).order_by("id").prefetch_related("events")[:5]:
         carrier = tr.carrier(p.carrier)
         zh_label, en_label = tr.STATUS_LABELS.get(tr.Status(p.status), (p.status, p.status))
         verdict = tr.stuck(carrier, tr.Status(p.status), p.last_event_at or p.created_at, clock.now(),

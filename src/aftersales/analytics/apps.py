@@ -13,5 +13,4 @@ class AnalyticsConfig(AppConfig):
         from aftersales.analytics.tasks import weekly_review
         from aftersales.cases import tasks as core_tasks
 
-        if weekly_review not in core_tasks.PERIODIC:
-            core_tasks.PERIODIC.append(weekly_review)
+        core_tasks.every_tick(weekly_review)

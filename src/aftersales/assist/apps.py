@@ -13,5 +13,4 @@ class AssistConfig(AppConfig):
         from aftersales.assist.tasks import retrain_due
         from aftersales.cases import tasks as core_tasks
 
-        if retrain_due not in core_tasks.PERIODIC:
-            core_tasks.PERIODIC.append(retrain_due)
+        core_tasks.every_tick(retrain_due)

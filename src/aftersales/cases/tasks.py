@@ -20,6 +20,13 @@ def deliver_outbox() -> dict:
     return deliver_due()
 
 
-# More tasks the worker enqueues on every tick, beside the two above: other apps add theirs from
-# their AppConfig.ready (the connectors' scheduled pulls).  Each must be cheap when nothing is due.
+# More tasks the worker enqueues on every tick, beside the two above: other apps add theirs with
+# every_tick() from their AppConfig.ready (the connectors' scheduled pulls, the stuck-parcel check,
+# the weekly review, the assistance's retraining).  Each must be cheap when nothing is due.
 PERIODIC: list = []
+
+
+def every_tick(task) -> None:
+    """Have the worker enqueue `task` on every tick; registering it again changes nothing."""
+    if task not in PERIODIC:
+        PERIODIC.append(task)

@@ -13,5 +13,4 @@ class ConnectorsConfig(AppConfig):
         from aftersales.connectors import outbound  # noqa: F401  (registers @sender("platform"))
         from aftersales.connectors.tasks import sync_due
 
-        if sync_due not in core_tasks.PERIODIC:
-            core_tasks.PERIODIC.append(sync_due)
+        core_tasks.every_tick(sync_due)

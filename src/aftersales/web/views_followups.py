@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.db.models import Case as When_, IntegerField, Value, When
+from django.db.models import Case as SqlCase, IntegerField, Value, When
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -46,7 +46,7 @@ def rows(organisation, now) -> tuple[list[FollowUpRow], int]:
     due = FollowUp.objects.filter(case__organisation=organisation, done_at__isnull=True, due_at__lte=now)
     total = due.count()
     drawn = (due.select_related("case__shop", "case__buyer")
-             .annotate(first=When_(When(satisfied=False, then=Value(0)), default=Value(1), output_field=IntegerField()))
+             .annotate(first=SqlCase(When(satisfied=False, then=Value(0)), default=Value(1), output_field=IntegerField()))
              .order_by("first", "due_at", "id")[:LIMIT])
     out = []
     for fu in drawn:
